@@ -1,0 +1,26 @@
+// External link: ties a task to its record in Jira, Linear, GitHub or a custom tool, with what a sync
+// could not apply yet (an assignee who is not a member, a parent that has not arrived).
+import type { ProjectId, TaskId } from './ids.js'
+
+export const SYNC_SOURCES = ['jira', 'linear', 'github', 'custom'] as const
+export type SyncSource = (typeof SYNC_SOURCES)[number]
+export const isSyncSource = (value: string): value is SyncSource => (SYNC_SOURCES as readonly string[]).includes(value)
+
+export interface ExternalLink {
+  readonly id: number
+  readonly projectId: ProjectId
+  readonly taskId: TaskId
+  readonly source: SyncSource
+  readonly externalId: string
+  readonly externalUrl: string | null
+  /** Lower-cased email of an assignee who is not a project member yet. */
+  readonly pendingAssigneeEmail: string | null
+  /** External id of a parent that has not been pushed yet (same project, same source). */
+  readonly pendingParentExternalId: string | null
+  /** The source's `updated_at` of the last applied push; older pushes are ignored. */
+  readonly sourceUpdatedAt: Date | null
+  readonly createdAt: Date
+  readonly updatedAt: Date
+}
+
+export type NewExternalLink = Omit<ExternalLink, 'id'>
