@@ -57,24 +57,30 @@ export interface TaskOrigin {
   readonly now: Date
 }
 
+/**
+ * A new task, `pending` unless the origin says otherwise (task-sync starts tasks in `backlog` or in a mapped
+ * status, with that status's side effects: `in_progress` starts the clock, `completed` means 100 %).
+ */
 export const createTask = (input: TaskInput, origin: TaskOrigin): E.Either<DomainError, NewTask> => {
+  const status = origin.status ?? 'pending'
+  const done = status === 'completed'
   const draft: NewTask = {
     projectId: origin.projectId,
     title: input.title,
     description: input.description ?? null,
-    status: origin.status ?? 'pending',
+    status,
     priority: input.priority ?? 'medium',
     tags: normalizeTags(input.tags ?? []),
     dueDate: input.dueDate ?? null,
     storyPoints: input.storyPoints ?? null,
     assigneeId: input.assigneeId ?? null,
     parentTaskId: input.parentTaskId ?? null,
-    progressPercent: 0,
-    rollupProgressPercent: 0,
+    progressPercent: done ? 100 : 0,
+    rollupProgressPercent: done ? 100 : 0,
     version: 1,
     createdById: origin.createdById,
-    startedAt: null,
-    completedAt: null,
+    startedAt: status === 'in_progress' ? origin.now : null,
+    completedAt: done ? origin.now : null,
     createdAt: origin.now,
     updatedAt: origin.now,
   }

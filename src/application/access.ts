@@ -1,0 +1,36 @@
+// Loading what a caller asks for, with the visibility rule: a project (and everything in it) that the caller
+// is not a member of does not exist for them (404, never 403).
+import * as E from 'fp-ts/lib/Either.js'
+import { effectiveRole, type Project, type ProjectAccess, type Task } from '../domain/index.js'
+import type { Caller } from './caller.js'
+import { projectNotFound, taskNotFound, type AppError } from './errors.js'
+import type { Stores } from './ports/index.js'
+
+export interface ProjectContext {
+  readonly project: Project
+  readonly access: ProjectAccess
+}
+
+export interface TaskContext extends ProjectContext {
+  readonly task: Task
+}
+
+export const loadProject = async (
+  stores: Stores,
+  caller: Caller,
+  projectId: number,
+): Promise<E.Either<AppError, ProjectContext>> => {
+  const project = await stores.projects.byId(projectId)
+  if (!project) return E.left(projectNotFound(projectId))
+  const membership = await stores.members.find(project.id, caller.worker.id)
+  const role = effectiveRole(membership, caller.platformAdmin)
+  if (!role) return E.left(projectNotFound(projectId))
+  return E.right({ project, access: { role, workerId: caller.worker.id } })
+}
+
+export const loadTask = async (stores: Stores, caller: Caller, taskId: number): Promise<E.Either<AppError, TaskContext>> => {
+  const task = await stores.tasks.byId(taskId)
+  if (!task) return E.left(taskNotFound(taskId))
+  const context = await loadProject(stores, caller, task.projectId)
+  return E.isLeft(context) ? E.left(taskNotFound(taskId)) : E.right({ ...context.right, task })
+}

@@ -1,0 +1,21 @@
+import * as E from 'fp-ts/lib/Either.js'
+import type { AuditEntry } from '../../domain/index.js'
+import { loadProject } from '../access.js'
+import type { Caller } from '../caller.js'
+import type { Deps } from '../deps.js'
+import type { AppError } from '../errors.js'
+import { isIdKey, resolvePage, toPage, type Page, type PageRequest } from '../pagination.js'
+import type { AuditFilter } from '../ports/index.js'
+import { transact } from '../transaction.js'
+
+/** A project's history, newest first, filtered by actor, action and entity type. Every member may read it. */
+export const projectAudit = (deps: Pick<Deps, 'uow'>) =>
+  (caller: Caller, projectId: number, filter: AuditFilter, request: PageRequest): Promise<E.Either<AppError, Page<AuditEntry>>> =>
+    transact(deps.uow, async (stores) => {
+      const page = resolvePage(request, isIdKey)
+      if (E.isLeft(page)) return page
+      const context = await loadProject(stores, caller, projectId)
+      if (E.isLeft(context)) return context
+      const rows = await stores.audit.forProject(projectId, filter, { after: page.right.after, limit: page.right.limit + 1 })
+      return E.right(toPage(rows, page.right.limit, (e) => e.id))
+    })

@@ -1,0 +1,9 @@
+// What the use cases are built from: ports only. The composition root (src/main) supplies the adapters.
+import type { Clock, IdGenerator, TokenSecrets, UnitOfWork } from './ports/index.js'
+
+export interface Deps {
+  readonly uow: UnitOfWork
+  readonly clock: Clock
+  readonly ids: IdGenerator
+  readonly secrets: TokenSecrets
+}

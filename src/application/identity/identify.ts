@@ -1,0 +1,47 @@
+// Resolves an authenticated principal to a worker. The first request of a new human creates their worker
+// (handle from the email prefix, made unique) and a project named "Default" that they own (FR-017).
+// Agents are never created here: an agent token must name a registered agent.
+import * as E from 'fp-ts/lib/Either.js'
+import {
+  createHuman, DEFAULT_PROJECT_NAME, defaultProjectSlug, deriveHandle, handleBase, refreshHuman, type Worker,
+} from '../../domain/index.js'
+import type { Caller, Principal } from '../caller.js'
+import type { Deps } from '../deps.js'
+import { unauthorized, type AppError } from '../errors.js'
+import type { Stores } from '../ports/index.js'
+import { insertProject } from '../projects/insert-project.js'
+import { transact } from '../transaction.js'
+
+const provisionDefaultProject = async (stores: Stores, human: Worker, now: Date): Promise<E.Either<AppError, unknown>> => {
+  const base = defaultProjectSlug(human.handle, new Set())
+  const slug = defaultProjectSlug(human.handle, await stores.projects.slugsStartingWith(base))
+  return insertProject(stores, human, { slug, name: DEFAULT_PROJECT_NAME }, { type: 'human', id: human.id }, now)
+}
+
+export const identify = (deps: Pick<Deps, 'uow' | 'clock'>) => (principal: Principal): Promise<E.Either<AppError, Caller>> =>
+  transact(deps.uow, async (stores) => {
+    const now = deps.clock.now()
+    if (principal.kind === 'agent') {
+      const agent = await stores.workers.byHandle(principal.handle)
+      if (!agent || agent.type !== 'agent') return E.left(unauthorized(`Unknown agent ${principal.handle}`))
+      return E.right({ worker: agent, platformAdmin: false })
+    }
+    const platformAdmin = principal.platformAdmin === true
+    const known = await stores.workers.byUserId(principal.userId)
+    let human: Worker
+    if (known) {
+      human = refreshHuman(known, principal, now)
+      if (human !== known) await stores.workers.update(human)
+    } else {
+      const source = principal.email ?? principal.userId
+      const handle = deriveHandle(source, await stores.workers.handlesStartingWith(handleBase(source)))
+      const draft = createHuman(principal, handle, now, true)
+      if (E.isLeft(draft)) return E.left(unauthorized(`Token claims rejected: ${draft.left._tag === 'ValidationFailed' ? draft.left.issues.map((i) => `${i.path} ${i.message}`).join('; ') : 'invalid'}`))
+      human = await stores.workers.insert(draft.right)
+    }
+    if (known === undefined || known.firstSeenAt === null) {
+      const provisioned = await provisionDefaultProject(stores, human, now)
+      if (E.isLeft(provisioned)) return provisioned
+    }
+    return E.right({ worker: human, platformAdmin })
+  })

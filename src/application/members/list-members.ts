@@ -1,0 +1,21 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { loadProject } from '../access.js'
+import type { Caller } from '../caller.js'
+import type { Deps } from '../deps.js'
+import type { AppError } from '../errors.js'
+import { isIdKey, resolvePage, toPage, type Page, type PageRequest } from '../pagination.js'
+import { transact } from '../transaction.js'
+import { memberViews, type MemberView } from '../views.js'
+
+/** Humans and agents in one list, by worker id. */
+export const listMembers = (deps: Pick<Deps, 'uow'>) =>
+  (caller: Caller, projectId: number, request: PageRequest): Promise<E.Either<AppError, Page<MemberView>>> =>
+    transact(deps.uow, async (stores) => {
+      const page = resolvePage(request, isIdKey)
+      if (E.isLeft(page)) return page
+      const context = await loadProject(stores, caller, projectId)
+      if (E.isLeft(context)) return context
+      const rows = await stores.members.list(projectId, { after: page.right.after, limit: page.right.limit + 1 })
+      const result = toPage(rows, page.right.limit, (m) => m.workerId)
+      return E.right({ items: await memberViews(stores, result.items), nextCursor: result.nextCursor })
+    })

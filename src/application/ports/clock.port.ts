@@ -1,0 +1,4 @@
+/** Time comes in through this port so that the rules stay deterministic in tests. */
+export interface Clock {
+  now(): Date
+}

@@ -1,0 +1,192 @@
+// The task-sync upsert, independent of how the push was authenticated (API token today, vendor webhooks later).
+// Match on (project, source, external id): update, or create in backlog (or the mapped status). The external
+// system is the source of truth for status; assignees and parents that are not known yet are kept pending
+// on the link and applied when they appear.
+import * as E from 'fp-ts/lib/Either.js'
+import {
+  assign, auditEntry, checkParent, createTask, effectiveStatusMap, enterStatus, hasChanges, isStale, mapExternalStatus,
+  normalizeEmail, setParent, shortId, SYNC_WARNINGS, taskChanges, taskSnapshot, updateTaskFields, validateSyncFields,
+  type AuditActor, type ExternalLink, type Project, type StatusMap, type SyncFields, type SyncSource, type Task, type TaskStatus,
+} from '../../domain/index.js'
+import type { AppError } from '../errors.js'
+import type { Stores } from '../ports/index.js'
+import { refreshRollup } from '../rollup.js'
+
+export interface SyncPayload extends SyncFields {
+  readonly source: SyncSource
+  /** The external status name, mapped through the status map. */
+  readonly status?: string | null
+  /** The source's last-modified time of the item. */
+  readonly updatedAt?: Date
+}
+
+export interface SyncResult {
+  readonly taskId: number
+  readonly shortId: string
+  readonly created: boolean
+  readonly warnings: readonly string[]
+}
+
+export interface SyncContext {
+  readonly project: Project
+  readonly actor: AuditActor
+  /** Custom map (token or integration); the default map fills the rest. */
+  readonly statusMap: StatusMap
+  readonly now: Date
+}
+
+interface Plan {
+  readonly status: TaskStatus | undefined
+  /** undefined: leave; null: unassign. */
+  readonly assigneeId: number | null | undefined
+  readonly pendingAssigneeEmail: string | null | undefined
+  /** undefined: leave; null: top-level. */
+  readonly parent: Task | null | undefined
+  readonly pendingParentExternalId: string | null | undefined
+  readonly warnings: string[]
+}
+
+const plan = async (stores: Stores, context: SyncContext, payload: SyncPayload, currentStatus: TaskStatus): Promise<Plan> => {
+  const warnings: string[] = []
+  let status: TaskStatus | undefined
+  if (payload.status !== undefined && payload.status !== null) {
+    status = mapExternalStatus(effectiveStatusMap(context.statusMap), payload.status)
+    if (status === undefined) warnings.push(SYNC_WARNINGS.unmappedStatus(payload.status, currentStatus))
+  }
+  let assigneeId: number | null | undefined
+  let pendingAssigneeEmail: string | null | undefined
+  if (payload.assigneeEmail === null || payload.assigneeEmail === '') {
+    assigneeId = null
+    pendingAssigneeEmail = null
+  } else if (payload.assigneeEmail !== undefined) {
+    const email = normalizeEmail(payload.assigneeEmail)
+    const member = await stores.members.humanByEmail(context.project.id, email)
+    assigneeId = member
+    pendingAssigneeEmail = member === undefined ? email : null
+    if (member === undefined) warnings.push(SYNC_WARNINGS.pendingAssignee(email))
+  }
+  let parent: Task | null | undefined
+  let pendingParentExternalId: string | null | undefined
+  if (payload.parentExternalId === null || payload.parentExternalId === '') {
+    parent = null
+    pendingParentExternalId = null
+  } else if (payload.parentExternalId !== undefined) {
+    const parentLink = await stores.links.find(context.project.id, payload.source, payload.parentExternalId)
+    const parentTask = parentLink ? await stores.tasks.byId(parentLink.taskId) : undefined
+    parent = parentTask ?? null
+    pendingParentExternalId = parentTask ? null : payload.parentExternalId
+    if (!parentTask) warnings.push(SYNC_WARNINGS.pendingParent(payload.parentExternalId))
+  }
+  return { status, assigneeId, pendingAssigneeEmail, parent, pendingParentExternalId, warnings }
+}
+
+/** Attaches `child` under `parent` unless that would close a cycle (then a warning). */
+const attach = async (stores: Stores, child: Task, parent: Task, externalId: string, warnings: string[], now: Date): Promise<Task> => {
+  const checked = checkParent(child, parent, await stores.tasks.ancestorIds(parent.id))
+  if (E.isLeft(checked)) {
+    warnings.push(SYNC_WARNINGS.parentCycle(externalId))
+    return child
+  }
+  return setParent(child, parent.id, now)
+}
+
+/** Children that were pushed before this task: they become its subtasks now. */
+const adoptWaitingChildren = async (stores: Stores, context: SyncContext, parent: Task, link: ExternalLink, warnings: string[]): Promise<void> => {
+  for (const childLink of await stores.links.waitingForParent(context.project.id, link.source, link.externalId)) {
+    await stores.links.update({ ...childLink, pendingParentExternalId: null, updatedAt: context.now })
+    const child = await stores.tasks.byId(childLink.taskId)
+    if (!child) continue
+    const next = await attach(stores, child, parent, link.externalId, warnings, context.now)
+    if (next === child) continue
+    await stores.tasks.update(next, child.version)
+    await stores.audit.append(auditEntry(context.actor, context.project.id, 'task', child.id, 'synced', taskChanges(child, next), context.now))
+  }
+  await refreshRollup(stores, parent.id)
+}
+
+const create = async (stores: Stores, context: SyncContext, payload: SyncPayload): Promise<E.Either<AppError, SyncResult>> => {
+  const p = await plan(stores, context, payload, 'backlog')
+  const draft = createTask(
+    {
+      title: payload.name,
+      description: payload.description ?? null,
+      tags: payload.labels ?? [],
+      storyPoints: payload.storyPoints ?? null,
+      assigneeId: p.assigneeId ?? null,
+      parentTaskId: p.parent?.id ?? null,
+    },
+    { projectId: context.project.id, createdById: null, status: p.status ?? 'backlog', now: context.now },
+  )
+  if (E.isLeft(draft)) return draft
+  const task = await stores.tasks.insert(draft.right)
+  const link = await stores.links.insert({
+    projectId: context.project.id,
+    taskId: task.id,
+    source: payload.source,
+    externalId: payload.externalId,
+    externalUrl: payload.externalUrl ?? null,
+    pendingAssigneeEmail: p.pendingAssigneeEmail ?? null,
+    pendingParentExternalId: p.pendingParentExternalId ?? null,
+    sourceUpdatedAt: payload.updatedAt ?? null,
+    createdAt: context.now,
+    updatedAt: context.now,
+  })
+  await stores.audit.append(
+    auditEntry(context.actor, context.project.id, 'task', task.id, 'created', { after: taskSnapshot(task), source: payload.source, external_id: payload.externalId }, context.now),
+  )
+  await adoptWaitingChildren(stores, context, task, link, p.warnings)
+  await refreshRollup(stores, task.parentTaskId)
+  return E.right({ taskId: task.id, shortId: shortId(context.project.key, task), created: true, warnings: p.warnings })
+}
+
+const update = async (stores: Stores, context: SyncContext, payload: SyncPayload, link: ExternalLink): Promise<E.Either<AppError, SyncResult>> => {
+  const task = await stores.tasks.byId(link.taskId)
+  if (!task) return E.left({ _tag: 'Conflict', reason: `the task linked to ${payload.source} ${payload.externalId} is gone` })
+  const result = (warnings: readonly string[]) =>
+    E.right({ taskId: task.id, shortId: shortId(context.project.key, task), created: false, warnings })
+  if (isStale(link.sourceUpdatedAt, payload.updatedAt)) return result([SYNC_WARNINGS.stale])
+
+  const p = await plan(stores, context, payload, task.status)
+  const edited = updateTaskFields(task, {
+    title: payload.name,
+    ...(payload.description !== undefined ? { description: payload.description } : {}),
+    ...(payload.labels !== undefined ? { tags: payload.labels } : {}),
+    ...(payload.storyPoints !== undefined ? { storyPoints: payload.storyPoints } : {}),
+  }, context.now)
+  if (E.isLeft(edited)) return edited
+  let fields = edited.right
+  if (p.assigneeId !== undefined) fields = assign(fields, p.assigneeId, context.now)
+  if (p.parent === null) fields = setParent(fields, null, context.now)
+  else if (p.parent !== undefined && p.parent.id !== task.parentTaskId) fields = await attach(stores, fields, p.parent, payload.parentExternalId ?? '', p.warnings, context.now)
+  const withStatus = p.status === undefined ? fields : enterStatus(fields, p.status, context.now)
+
+  const fieldChanges = taskChanges(task, fields)
+  const statusChanges = taskChanges(fields, withStatus)
+  if (hasChanges(fieldChanges) || hasChanges(statusChanges)) {
+    // One push is one change of the task: its version moves by one.
+    await stores.tasks.update({ ...withStatus, version: task.version + 1 }, task.version)
+    const audit = (action: 'synced' | 'status_synced', changes: object) =>
+      stores.audit.append(auditEntry(context.actor, context.project.id, 'task', task.id, action, { ...changes, source: payload.source, external_id: payload.externalId }, context.now))
+    if (hasChanges(fieldChanges)) await audit('synced', fieldChanges)
+    if (hasChanges(statusChanges)) await audit('status_synced', statusChanges)
+    await refreshRollup(stores, task.id)
+    if (withStatus.parentTaskId !== task.parentTaskId) await refreshRollup(stores, task.parentTaskId)
+  }
+
+  const nextLink: ExternalLink = {
+    ...link,
+    externalUrl: payload.externalUrl === undefined ? link.externalUrl : payload.externalUrl,
+    pendingAssigneeEmail: p.pendingAssigneeEmail === undefined ? link.pendingAssigneeEmail : p.pendingAssigneeEmail,
+    pendingParentExternalId: p.pendingParentExternalId === undefined ? link.pendingParentExternalId : p.pendingParentExternalId,
+    sourceUpdatedAt: payload.updatedAt ?? link.sourceUpdatedAt,
+  }
+  if (JSON.stringify(nextLink) !== JSON.stringify(link)) await stores.links.update({ ...nextLink, updatedAt: context.now })
+  return result(p.warnings)
+}
+
+export const applySync = async (stores: Stores, context: SyncContext, payload: SyncPayload): Promise<E.Either<AppError, SyncResult>> => {
+  const valid = validateSyncFields(payload)
+  if (E.isLeft(valid)) return valid
+  const link = await stores.links.find(context.project.id, payload.source, payload.externalId)
+  return link ? update(stores, context, payload, link) : create(stores, context, payload)
+}

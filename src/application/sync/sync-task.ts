@@ -1,0 +1,37 @@
+// POST /api/projects/{pid}/task-sync: a push authenticated by a project API token.
+import * as E from 'fp-ts/lib/Either.js'
+import type { Deps } from '../deps.js'
+import { unauthorized, type AppError } from '../errors.js'
+import { UniqueViolation } from '../ports/index.js'
+import { authenticateApiToken } from '../tokens/authenticate-api-token.js'
+import { storeFailure } from '../transaction.js'
+import { applySync, type SyncPayload, type SyncResult } from './apply-sync.js'
+
+export interface SyncTaskCommand {
+  readonly projectId: number
+  /** The bearer token as sent (undefined when the header is missing). */
+  readonly rawToken: string | undefined
+  readonly payload: SyncPayload
+}
+
+/** How often a push that lost a race on the link's unique key is retried (it then finds the link). */
+const RACE_RETRIES = 5
+
+export const syncTask = (deps: Pick<Deps, 'uow' | 'clock' | 'secrets'>) =>
+  async (command: SyncTaskCommand): Promise<E.Either<AppError, SyncResult>> => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await deps.uow.run(async (stores) => {
+          const now = deps.clock.now()
+          const token = await authenticateApiToken(deps, stores, command.projectId, command.rawToken, now)
+          if (E.isLeft(token)) return token
+          const project = await stores.projects.byId(command.projectId)
+          if (!project) return E.left(unauthorized('Invalid or revoked API token'))
+          return applySync(stores, { project, actor: { type: 'api_token', id: token.right.id }, statusMap: token.right.statusMap, now }, command.payload)
+        })
+      } catch (error) {
+        // A concurrent identical push created the link first: run again, and this time update it.
+        if (!(error instanceof UniqueViolation) || attempt >= RACE_RETRIES) return storeFailure(error)
+      }
+    }
+  }

@@ -1,0 +1,22 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { loadProject } from '../access.js'
+import type { Caller } from '../caller.js'
+import type { Deps } from '../deps.js'
+import type { AppError } from '../errors.js'
+import { isIdKey, resolvePage, toPage, type Page, type PageRequest } from '../pagination.js'
+import type { TaskFilter } from '../ports/index.js'
+import { transact } from '../transaction.js'
+import { taskViews, type TaskView } from '../views.js'
+
+/** A project's tasks in number order, filtered, a keyset page at a time. */
+export const listTasks = (deps: Pick<Deps, 'uow'>) =>
+  (caller: Caller, projectId: number, filter: TaskFilter, request: PageRequest): Promise<E.Either<AppError, Page<TaskView>>> =>
+    transact(deps.uow, async (stores) => {
+      const page = resolvePage(request, isIdKey)
+      if (E.isLeft(page)) return page
+      const context = await loadProject(stores, caller, projectId)
+      if (E.isLeft(context)) return context
+      const rows = await stores.tasks.list(projectId, filter, { after: page.right.after, limit: page.right.limit + 1 })
+      const result = toPage(rows, page.right.limit, (t) => t.id)
+      return E.right({ items: await taskViews(stores, context.right.project, result.items), nextCursor: result.nextCursor })
+    })

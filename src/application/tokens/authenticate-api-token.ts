@@ -1,0 +1,24 @@
+// Checks a project API token inside the caller's transaction and records its use.
+import * as E from 'fp-ts/lib/Either.js'
+import { isActive, RAW_TOKEN_PATTERN, type ApiToken } from '../../domain/index.js'
+import type { Deps } from '../deps.js'
+import { unauthorized, type AppError } from '../errors.js'
+import type { Stores } from '../ports/index.js'
+
+/** Missing, malformed, unknown, revoked, or another project's token: all the same 401. */
+export const authenticateApiToken = async (
+  deps: Pick<Deps, 'secrets'>,
+  stores: Stores,
+  projectId: number,
+  raw: string | undefined,
+  now: Date,
+): Promise<E.Either<AppError, ApiToken>> => {
+  const invalid = E.left(unauthorized('Invalid or revoked API token'))
+  if (raw === undefined || !RAW_TOKEN_PATTERN.test(raw)) return invalid
+  const hash = deps.secrets.hash(raw)
+  const token = await stores.tokens.byHash(hash)
+  if (!token || !deps.secrets.equals(token.tokenHash, hash) || !isActive(token) || token.projectId !== projectId) return invalid
+  const used = { ...token, lastUsedAt: now }
+  await stores.tokens.update(used)
+  return E.right(used)
+}
