@@ -2,7 +2,8 @@
 // create callers and read Either results. Shared by every application test.
 import * as E from 'fp-ts/lib/Either.js'
 import * as assert from 'uvu/assert'
-import type { AppError, Caller, Deps, Principal, Role } from '../../src/application/index.js'
+import type { AppError, Caller, Deps, Principal } from '../../src/application/index.js'
+import type { Role } from '../../src/domain/index.js'
 import { describeAppError } from '../../src/application/index.js'
 import { inMemoryAdapters, type InMemoryAdapters } from '../../src/adapters/persistence/memory/index.js'
 import { createTaskport, type Taskport } from '../../src/main/create-taskport.js'
