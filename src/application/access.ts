@@ -1,7 +1,7 @@
 // Loading what a caller asks for, with the visibility rule: a project (and everything in it) that the caller
 // is not a member of does not exist for them (404, never 403).
 import * as E from 'fp-ts/lib/Either.js'
-import { effectiveRole, type Project, type ProjectAccess, type Task } from '../domain/index.js'
+import { effectiveRole, type DomainError, type Project, type ProjectAccess, type Task } from '../domain/index.js'
 import type { Caller } from './caller.js'
 import { projectNotFound, taskNotFound, type AppError } from './errors.js'
 import type { Stores } from './ports/index.js'
@@ -15,17 +15,23 @@ export interface TaskContext extends ProjectContext {
   readonly task: Task
 }
 
+/** A rule on the caller's access (`mayManageMembers`, …), checked once visibility is settled. */
+export type Permission = (access: ProjectAccess) => E.Either<DomainError, void>
+
 export const loadProject = async (
   stores: Stores,
   caller: Caller,
   projectId: number,
+  permission?: Permission,
 ): Promise<E.Either<AppError, ProjectContext>> => {
   const project = await stores.projects.byId(projectId)
   if (!project) return E.left(projectNotFound(projectId))
   const membership = await stores.members.find(project.id, caller.worker.id)
   const role = effectiveRole(membership, caller.platformAdmin)
   if (!role) return E.left(projectNotFound(projectId))
-  return E.right({ project, access: { role, workerId: caller.worker.id } })
+  const access: ProjectAccess = { role, workerId: caller.worker.id }
+  const allowed = permission?.(access) ?? E.right(undefined)
+  return E.isLeft(allowed) ? allowed : E.right({ project, access })
 }
 
 export const loadTask = async (stores: Stores, caller: Caller, taskId: number): Promise<E.Either<AppError, TaskContext>> => {

@@ -10,7 +10,6 @@ import { actorOf, type Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import { conflict, notFound, type AppError } from '../errors.js'
 import type { Stores } from '../ports/index.js'
-import { refreshRollup } from '../rollup.js'
 import { transact } from '../transaction.js'
 import type { MemberView } from '../views.js'
 
@@ -56,11 +55,9 @@ export const resolvePendingAssignee = async (
 export const addMember = (deps: Pick<Deps, 'uow' | 'clock'>) =>
   (caller: Caller, projectId: number, command: AddMemberCommand): Promise<E.Either<AppError, MemberView>> =>
     transact(deps.uow, async (stores) => {
-      const context = await loadProject(stores, caller, projectId)
+      const context = await loadProject(stores, caller, projectId, mayManageMembers)
       if (E.isLeft(context)) return context
       const { project, access } = context.right
-      const allowed = mayManageMembers(access)
-      if (E.isLeft(allowed)) return allowed
       const now = deps.clock.now()
       let worker: Worker
       if ('agentId' in command) {

@@ -16,11 +16,9 @@ export const memberNotFound = (workerId: number): AppError => notFound(`Member w
 export const changeMemberRole = (deps: Pick<Deps, 'uow' | 'clock'>) =>
   (caller: Caller, projectId: number, workerId: number, role: Role): Promise<E.Either<AppError, MemberView>> =>
     transact(deps.uow, async (stores) => {
-      const context = await loadProject(stores, caller, projectId)
+      const context = await loadProject(stores, caller, projectId, mayManageMembers)
       if (E.isLeft(context)) return context
       const { project, access } = context.right
-      const allowed = mayManageMembers(access)
-      if (E.isLeft(allowed)) return allowed
       const membership = await stores.members.find(project.id, workerId)
       const worker = await stores.workers.byId(workerId)
       if (!membership || !worker) return E.left(memberNotFound(workerId))

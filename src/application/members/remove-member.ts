@@ -11,11 +11,9 @@ import { memberNotFound } from './change-member-role.js'
 export const removeMember = (deps: Pick<Deps, 'uow' | 'clock'>) =>
   (caller: Caller, projectId: number, workerId: number): Promise<E.Either<AppError, void>> =>
     transact(deps.uow, async (stores) => {
-      const context = await loadProject(stores, caller, projectId)
+      const context = await loadProject(stores, caller, projectId, mayManageMembers)
       if (E.isLeft(context)) return context
-      const { project, access } = context.right
-      const allowed = mayManageMembers(access)
-      if (E.isLeft(allowed)) return allowed
+      const { project } = context.right
       const membership = await stores.members.find(project.id, workerId)
       if (!membership) return E.left(memberNotFound(workerId))
       const removable = checkRemovable(membership)

@@ -13,11 +13,9 @@ import { transact } from '../transaction.js'
 export const deleteProject = (deps: Pick<Deps, 'uow' | 'clock'>) =>
   (caller: Caller, projectId: number, force: boolean): Promise<E.Either<AppError, void>> =>
     transact(deps.uow, async (stores) => {
-      const context = await loadProject(stores, caller, projectId)
+      const context = await loadProject(stores, caller, projectId, mayDeleteProject)
       if (E.isLeft(context)) return context
-      const { project, access } = context.right
-      const allowed = mayDeleteProject(access)
-      if (E.isLeft(allowed)) return allowed
+      const { project } = context.right
       const taskCount = await stores.tasks.countInProject(project.id)
       if (taskCount > 0 && !force) return E.left({ _tag: 'ProjectHasTasks', taskCount })
       await stores.projects.delete(project.id)

@@ -11,11 +11,9 @@ import { projectView, type ProjectView } from '../views.js'
 export const updateProject = (deps: Pick<Deps, 'uow' | 'clock'>) =>
   (caller: Caller, projectId: number, patch: ProjectPatch): Promise<E.Either<AppError, ProjectView>> =>
     transact(deps.uow, async (stores) => {
-      const context = await loadProject(stores, caller, projectId)
+      const context = await loadProject(stores, caller, projectId, mayUpdateProject)
       if (E.isLeft(context)) return context
-      const { project, access } = context.right
-      const allowed = mayUpdateProject(access)
-      if (E.isLeft(allowed)) return allowed
+      const { project } = context.right
       const now = deps.clock.now()
       const next = applyPatch(project, patch, now)
       if (E.isLeft(next)) return next

@@ -21,10 +21,8 @@ export interface IssuedApiToken {
 export const createApiToken = (deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'secrets'>) =>
   (caller: Caller, projectId: number, command: CreateApiTokenCommand): Promise<E.Either<AppError, IssuedApiToken>> =>
     transact(deps.uow, async (stores) => {
-      const context = await loadProject(stores, caller, projectId)
+      const context = await loadProject(stores, caller, projectId, mayManageTokens)
       if (E.isLeft(context)) return context
-      const allowed = mayManageTokens(context.right.access)
-      if (E.isLeft(allowed)) return allowed
       const statusMap = validateStatusMap(command.statusMap ?? {})
       if (E.isLeft(statusMap)) return statusMap
       const now = deps.clock.now()

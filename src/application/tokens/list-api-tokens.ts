@@ -23,10 +23,8 @@ export const listApiTokens = (deps: Pick<Deps, 'uow'>) =>
     transact(deps.uow, async (stores) => {
       const page = resolvePage(request, isWireKey)
       if (E.isLeft(page)) return page
-      const context = await loadProject(stores, caller, projectId)
+      const context = await loadProject(stores, caller, projectId, mayManageTokens)
       if (E.isLeft(context)) return context
-      const allowed = mayManageTokens(context.right.access)
-      if (E.isLeft(allowed)) return allowed
       const after: TokenKey | undefined = page.right.after && { createdAt: new Date(page.right.after.t), id: page.right.after.id }
       const rows = await stores.tokens.list(projectId, { after, limit: page.right.limit + 1 })
       return E.right(toPage(rows, page.right.limit, (t): WireKey => ({ t: t.createdAt.toISOString(), id: t.id })))

@@ -10,10 +10,8 @@ import { transact } from '../transaction.js'
 export const revokeApiToken = (deps: Pick<Deps, 'uow' | 'clock'>) =>
   (caller: Caller, projectId: number, tokenId: string): Promise<E.Either<AppError, void>> =>
     transact(deps.uow, async (stores) => {
-      const context = await loadProject(stores, caller, projectId)
+      const context = await loadProject(stores, caller, projectId, mayManageTokens)
       if (E.isLeft(context)) return context
-      const allowed = mayManageTokens(context.right.access)
-      if (E.isLeft(allowed)) return allowed
       const token = await stores.tokens.byId(tokenId)
       if (!token || token.projectId !== projectId) return E.left(notFound(`API token ${tokenId} not found`))
       const now = deps.clock.now()
