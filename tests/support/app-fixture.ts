@@ -7,6 +7,7 @@ import type { Role } from '../../src/domain/index.js'
 import { describeAppError } from '../../src/application/index.js'
 import { inMemoryAdapters, type InMemoryAdapters } from '../../src/adapters/persistence/memory/index.js'
 import { createTaskport, type Taskport } from '../../src/main/create-taskport.js'
+import { faulty, type FaultyUnitOfWork } from './faults.js'
 
 export class TestClock {
   constructor(private current = new Date('2026-11-22T10:00:00.000Z')) {}
@@ -19,6 +20,8 @@ export class TestClock {
 
 export interface Fixture {
   readonly tp: Taskport
+  /** Wraps the in-memory unit of work: `f.faults.failAuditWrites()` makes the next audit writes throw. */
+  readonly faults: FaultyUnitOfWork
   readonly adapters: InMemoryAdapters
   readonly clock: TestClock
   /** Logs in a human (first-login provisioning runs on the first call). */
@@ -44,7 +47,9 @@ export const left = <A>(result: E.Either<AppError, A>, tag: AppError['_tag'], de
 
 export const fixture = (overrides: Partial<Deps> = {}): Fixture => {
   const clock = new TestClock()
-  const adapters = { ...inMemoryAdapters(), clock, ...overrides }
+  const memory = inMemoryAdapters()
+  const faults = faulty(memory.uow)
+  const adapters = { ...memory, clock, uow: faults, ...overrides }
   const tp = createTaskport(adapters)
   const human = async (name: string, options: { platformAdmin?: boolean; email?: string } = {}): Promise<Caller> => {
     const principal: Principal = {
@@ -70,5 +75,5 @@ export const fixture = (overrides: Partial<Deps> = {}): Fixture => {
     }
     return created.project.id
   }
-  return { tp, adapters, clock, human, agent, project }
+  return { tp, adapters, faults, clock, human, agent, project }
 }
