@@ -31,7 +31,8 @@ export const syncTask = (deps: Pick<Deps, 'uow' | 'clock' | 'secrets'>) =>
         })
       } catch (error) {
         // A concurrent identical push created the link first: run again, and this time update it.
-        if (!(error instanceof UniqueViolation) || attempt >= RACE_RETRIES) return storeFailure(error)
+        const lostRace = error instanceof UniqueViolation && error.constraint === 'external_link'
+        if (!lostRace || attempt >= RACE_RETRIES) return storeFailure(error)
       }
     }
   }
