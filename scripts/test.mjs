@@ -45,7 +45,8 @@ for (const floor of floors) {
   console.log(`\nCoverage of ${floor.include} (floor ${floor.lines}% lines):`)
   const report = await run('node_modules/.bin/c8', [
     'report', `--temp-directory=${coverageDir}`, '--reporter=text-summary',
-    '--all', '--src=src', `--include=${floor.include}`, '--exclude-after-remap',
+    // Port files hold only interfaces (no JavaScript at all), so they are not counted.
+    '--all', '--src=src', `--include=${floor.include}`, '--exclude=**/*.port.ts', '--exclude-after-remap',
     '--check-coverage', `--lines=${floor.lines}`,
   ])
   if (report.code !== 0) failedFloors += 1
