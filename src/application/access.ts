@@ -34,9 +34,19 @@ export const loadProject = async (
   return E.isLeft(allowed) ? allowed : E.right({ project, access })
 }
 
-export const loadTask = async (stores: Stores, caller: Caller, taskId: number): Promise<E.Either<AppError, TaskContext>> => {
+/** A rule on the caller's access to one task (`mayModifyTask`, `mayReview`). */
+export type TaskPermission = (access: ProjectAccess, task: Task) => E.Either<DomainError, void>
+
+export const loadTask = async (
+  stores: Stores,
+  caller: Caller,
+  taskId: number,
+  permission?: TaskPermission,
+): Promise<E.Either<AppError, TaskContext>> => {
   const task = await stores.tasks.byId(taskId)
   if (!task) return E.left(taskNotFound(taskId))
   const context = await loadProject(stores, caller, task.projectId)
-  return E.isLeft(context) ? E.left(taskNotFound(taskId)) : E.right({ ...context.right, task })
+  if (E.isLeft(context)) return E.left(taskNotFound(taskId))
+  const allowed = permission?.(context.right.access, task) ?? E.right(undefined)
+  return E.isLeft(allowed) ? allowed : E.right({ ...context.right, task })
 }

@@ -11,11 +11,9 @@ import { transact } from '../transaction.js'
 export const deleteTask = (deps: Pick<Deps, 'uow' | 'clock'>) =>
   (caller: Caller, taskId: number, force: boolean): Promise<E.Either<AppError, void>> =>
     transact(deps.uow, async (stores) => {
-      const context = await loadTask(stores, caller, taskId)
+      const context = await loadTask(stores, caller, taskId, mayModifyTask)
       if (E.isLeft(context)) return context
-      const { project, access, task } = context.right
-      const allowed = mayModifyTask(access, task)
-      if (E.isLeft(allowed)) return allowed
+      const { project, task } = context.right
       const descendants = await stores.tasks.descendantIds(task.id)
       if (descendants.length > 0 && !force) return E.left({ _tag: 'TaskHasSubtasks', subtaskCount: descendants.length })
       await stores.tasks.delete([task.id, ...descendants])

@@ -21,11 +21,9 @@ export interface UpdateTaskCommand extends TaskPatch {
 export const updateTask = (deps: Pick<Deps, 'uow' | 'clock'>) =>
   (caller: Caller, taskId: number, command: UpdateTaskCommand): Promise<E.Either<AppError, TaskView>> =>
     transact(deps.uow, async (stores) => {
-      const context = await loadTask(stores, caller, taskId)
+      const context = await loadTask(stores, caller, taskId, mayModifyTask)
       if (E.isLeft(context)) return context
-      const { project, access, task } = context.right
-      const allowed = mayModifyTask(access, task)
-      if (E.isLeft(allowed)) return allowed
+      const { project, task } = context.right
       const current = checkVersion(task, command.expectedVersion)
       if (E.isLeft(current)) return current
       const now = deps.clock.now()

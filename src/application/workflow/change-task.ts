@@ -2,10 +2,9 @@
 // If-Match, apply a domain rule, then write the task, its audit entry and the rollup in the one transaction.
 import * as E from 'fp-ts/lib/Either.js'
 import {
-  auditEntry, checkVersion, taskChanges, type AuditAction, type AuditDetails, type DomainError, type Project, type ProjectAccess,
-  type Task,
+  auditEntry, checkVersion, taskChanges, type AuditAction, type AuditDetails, type DomainError, type Project, type Task,
 } from '../../domain/index.js'
-import { loadTask } from '../access.js'
+import { loadTask, type TaskPermission } from '../access.js'
 import { actorOf, type Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
@@ -15,7 +14,7 @@ import { transact } from '../transaction.js'
 import { taskView, type TaskView } from '../views.js'
 
 export interface TaskChange {
-  readonly permission: (access: ProjectAccess, task: Task) => E.Either<DomainError, void>
+  readonly permission: TaskPermission
   readonly apply: (
     task: Task,
     now: Date,
@@ -30,11 +29,9 @@ export interface TaskChange {
 
 export const runTaskChange = (deps: Pick<Deps, 'uow' | 'clock'>, caller: Caller, taskId: number, change: TaskChange): Promise<E.Either<AppError, TaskView>> =>
   transact(deps.uow, async (stores) => {
-    const context = await loadTask(stores, caller, taskId)
+    const context = await loadTask(stores, caller, taskId, change.permission)
     if (E.isLeft(context)) return context
-    const { project, access, task } = context.right
-    const allowed = change.permission(access, task)
-    if (E.isLeft(allowed)) return allowed
+    const { project, task } = context.right
     const current = checkVersion(task, change.expectedVersion)
     if (E.isLeft(current)) return current
     const now = deps.clock.now()
