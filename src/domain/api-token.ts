@@ -12,7 +12,8 @@ export interface ApiToken {
   /** Hex SHA-256 of the raw token. */
   readonly tokenHash: string
   readonly statusMap: StatusMap
-  readonly createdById: WorkerId
+  /** null once the worker who created it is gone. */
+  readonly createdById: WorkerId | null
   readonly createdAt: Date
   readonly lastUsedAt: Date | null
   readonly revokedAt: Date | null

@@ -2,7 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Deps } from '../deps.js'
 import { unauthorized, type AppError } from '../errors.js'
-import { UniqueViolation } from '../ports/index.js'
+import { ConcurrentUpdate, UniqueViolation } from '../ports/index.js'
 import { authenticateApiToken } from '../tokens/authenticate-api-token.js'
 import { storeFailure } from '../transaction.js'
 import { applySync, type SyncPayload, type SyncResult } from './apply-sync.js'
@@ -14,7 +14,7 @@ export interface SyncTaskCommand {
   readonly payload: SyncPayload
 }
 
-/** How often a push that lost a race on the link's unique key is retried (it then finds the link). */
+/** How often a push that lost a race to a concurrent push of the same item is run again. */
 const RACE_RETRIES = 5
 
 export const syncTask = (deps: Pick<Deps, 'uow' | 'clock' | 'secrets'>) =>
@@ -30,8 +30,9 @@ export const syncTask = (deps: Pick<Deps, 'uow' | 'clock' | 'secrets'>) =>
           return applySync(stores, { project, actor: { type: 'api_token', id: token.right.id }, statusMap: token.right.statusMap, now }, command.payload)
         })
       } catch (error) {
-        // A concurrent identical push created the link first: run again, and this time update it.
-        const lostRace = error instanceof UniqueViolation && error.constraint === 'external_link'
+        // A concurrent push of the same item created the link or changed the task first: run again, and this
+        // time see its result (a duplicate is never a conflict for the sender).
+        const lostRace = (error instanceof UniqueViolation && error.constraint === 'external_link') || error instanceof ConcurrentUpdate
         if (!lostRace || attempt >= RACE_RETRIES) return storeFailure(error)
       }
     }

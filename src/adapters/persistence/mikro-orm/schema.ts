@@ -1,0 +1,166 @@
+// The PostgreSQL schema as MikroORM EntitySchema mappings: tables, types, keys, foreign keys with their
+// ON DELETE rules, and an index for every list filter and keyset order. The migrations are generated from
+// these (a test proves there is no pending diff). The stores read and write rows with SQL of their own and
+// map them to domain objects (records.ts), so the domain never meets the ORM.
+import { EntitySchema } from '@mikro-orm/core'
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, PRIORITIES, ROLES, SYNC_SOURCES, TASK_STATUSES } from '../../../domain/index.js'
+
+type Row = Record<string, unknown>
+
+const timestamp = { type: 'Date', columnType: 'timestamptz' } as const
+const optionalTimestamp = { ...timestamp, nullable: true } as const
+const text = { type: 'string', columnType: 'text' } as const
+const optionalText = { ...text, nullable: true } as const
+
+export const WorkerSchema = new EntitySchema<Row>({
+  name: 'Worker',
+  tableName: 'workers',
+  properties: {
+    id: { type: 'number', primary: true, autoincrement: true },
+    type: { enum: true, items: ['human', 'agent'], type: 'string', columnType: 'text' },
+    handle: { ...text, unique: 'workers_handle_unique' },
+    name: text,
+    email: optionalText,
+    userId: { ...optionalText, fieldName: 'user_id', unique: 'workers_user_id_unique' },
+    agentType: { ...optionalText, fieldName: 'agent_type' },
+    capabilities: { type: 'string[]', columnType: 'text[]', default: '{}' },
+    createdBy: { kind: 'm:1', entity: 'Worker', fieldName: 'created_by_id', nullable: true, deleteRule: 'set null' },
+    firstSeenAt: { ...optionalTimestamp, fieldName: 'first_seen_at' },
+    createdAt: { ...timestamp, fieldName: 'created_at' },
+    updatedAt: { ...timestamp, fieldName: 'updated_at' },
+  },
+  indexes: [{ name: 'workers_type_id_index', properties: ['type', 'id'] }],
+})
+
+export const ProjectSchema = new EntitySchema<Row>({
+  name: 'Project',
+  tableName: 'projects',
+  properties: {
+    id: { type: 'number', primary: true, autoincrement: true },
+    slug: { ...text, unique: 'projects_slug_unique' },
+    key: { ...text, unique: 'projects_key_unique' },
+    name: text,
+    description: optionalText,
+    owner: { kind: 'm:1', entity: 'Worker', fieldName: 'owner_id', deleteRule: 'no action' },
+    /** Last task number given out: incremented with RETURNING in the creating transaction (gap-free). */
+    taskCounter: { type: 'number', fieldName: 'task_counter', default: 0 },
+    createdAt: { ...timestamp, fieldName: 'created_at' },
+    updatedAt: { ...timestamp, fieldName: 'updated_at' },
+  },
+})
+
+export const MembershipSchema = new EntitySchema<Row>({
+  name: 'Membership',
+  tableName: 'memberships',
+  properties: {
+    project: { kind: 'm:1', entity: 'Project', fieldName: 'project_id', primary: true, deleteRule: 'cascade' },
+    worker: { kind: 'm:1', entity: 'Worker', fieldName: 'worker_id', primary: true, deleteRule: 'cascade' },
+    role: { enum: true, items: [...ROLES], type: 'string', columnType: 'text' },
+    joinedAt: { ...timestamp, fieldName: 'joined_at' },
+  },
+  indexes: [{ name: 'memberships_worker_id_index', properties: ['worker'] }],
+})
+
+export const TaskSchema = new EntitySchema<Row>({
+  name: 'Task',
+  tableName: 'tasks',
+  properties: {
+    id: { type: 'number', primary: true, autoincrement: true },
+    project: { kind: 'm:1', entity: 'Project', fieldName: 'project_id', deleteRule: 'cascade' },
+    number: { type: 'number' },
+    title: text,
+    description: optionalText,
+    status: { enum: true, items: [...TASK_STATUSES], type: 'string', columnType: 'text' },
+    priority: { enum: true, items: [...PRIORITIES], type: 'string', columnType: 'text' },
+    tags: { type: 'string[]', columnType: 'text[]', default: '{}' },
+    dueDate: { type: 'string', columnType: 'date', fieldName: 'due_date', nullable: true },
+    storyPoints: { type: 'double', columnType: 'double precision', fieldName: 'story_points', nullable: true },
+    assignee: { kind: 'm:1', entity: 'Worker', fieldName: 'assignee_id', nullable: true, deleteRule: 'set null' },
+    parentTask: { kind: 'm:1', entity: 'Task', fieldName: 'parent_task_id', nullable: true, deleteRule: 'set null' },
+    progressPercent: { type: 'number', columnType: 'smallint', fieldName: 'progress_percent' },
+    rollupProgressPercent: { type: 'number', columnType: 'smallint', fieldName: 'rollup_progress_percent' },
+    version: { type: 'number' },
+    createdBy: { kind: 'm:1', entity: 'Worker', fieldName: 'created_by_id', nullable: true, deleteRule: 'set null' },
+    startedAt: { ...optionalTimestamp, fieldName: 'started_at' },
+    completedAt: { ...optionalTimestamp, fieldName: 'completed_at' },
+    createdAt: { ...timestamp, fieldName: 'created_at' },
+    updatedAt: { ...timestamp, fieldName: 'updated_at' },
+  },
+  uniques: [{ name: 'tasks_project_id_number_unique', properties: ['project', 'number'] }],
+  indexes: [
+    { name: 'tasks_project_id_id_index', properties: ['project', 'id'] },
+    { name: 'tasks_project_id_status_id_index', properties: ['project', 'status', 'id'] },
+    { name: 'tasks_project_id_assignee_id_id_index', properties: ['project', 'assignee', 'id'] },
+    { name: 'tasks_project_id_priority_id_index', properties: ['project', 'priority', 'id'] },
+    { name: 'tasks_parent_task_id_id_index', properties: ['parentTask', 'id'] },
+    { name: 'tasks_assignee_id_index', properties: ['assignee'] },
+    { name: 'tasks_created_by_id_index', properties: ['createdBy'] },
+    { name: 'tasks_tags_index', expression: 'create index "tasks_tags_index" on "tasks" using gin ("tags")' },
+  ],
+})
+
+export const ExternalLinkSchema = new EntitySchema<Row>({
+  name: 'ExternalLink',
+  tableName: 'external_links',
+  properties: {
+    id: { type: 'number', primary: true, autoincrement: true },
+    project: { kind: 'm:1', entity: 'Project', fieldName: 'project_id', deleteRule: 'cascade' },
+    task: { kind: 'm:1', entity: 'Task', fieldName: 'task_id', deleteRule: 'cascade' },
+    source: { enum: true, items: [...SYNC_SOURCES], type: 'string', columnType: 'text' },
+    externalId: { ...text, fieldName: 'external_id' },
+    externalUrl: { ...optionalText, fieldName: 'external_url' },
+    pendingAssigneeEmail: { ...optionalText, fieldName: 'pending_assignee_email' },
+    pendingParentExternalId: { ...optionalText, fieldName: 'pending_parent_external_id' },
+    sourceUpdatedAt: { ...optionalTimestamp, fieldName: 'source_updated_at' },
+    createdAt: { ...timestamp, fieldName: 'created_at' },
+    updatedAt: { ...timestamp, fieldName: 'updated_at' },
+  },
+  uniques: [{ name: 'external_links_project_source_external_id_unique', properties: ['project', 'source', 'externalId'] }],
+  indexes: [
+    { name: 'external_links_task_id_index', properties: ['task'] },
+    { name: 'external_links_pending_parent_index', properties: ['project', 'source', 'pendingParentExternalId'] },
+    { name: 'external_links_pending_assignee_index', properties: ['project', 'pendingAssigneeEmail'] },
+  ],
+})
+
+export const ApiTokenSchema = new EntitySchema<Row>({
+  name: 'ApiToken',
+  tableName: 'api_tokens',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    project: { kind: 'm:1', entity: 'Project', fieldName: 'project_id', deleteRule: 'cascade' },
+    name: text,
+    tokenHash: { ...text, fieldName: 'token_hash', unique: 'api_tokens_token_hash_unique' },
+    statusMap: { type: 'json', fieldName: 'status_map' },
+    createdBy: { kind: 'm:1', entity: 'Worker', fieldName: 'created_by_id', nullable: true, deleteRule: 'set null' },
+    createdAt: { ...timestamp, fieldName: 'created_at' },
+    lastUsedAt: { ...optionalTimestamp, fieldName: 'last_used_at' },
+    revokedAt: { ...optionalTimestamp, fieldName: 'revoked_at' },
+  },
+  indexes: [{ name: 'api_tokens_project_id_created_at_id_index', properties: ['project', 'createdAt', 'id'] }],
+})
+
+/** Append-only: a trigger (in the migration) refuses UPDATE, DELETE and TRUNCATE. No foreign keys, so that
+ * the history of deleted projects, tasks and agents stays. */
+export const AuditEntrySchema = new EntitySchema<Row>({
+  name: 'AuditEntry',
+  tableName: 'audit_log',
+  properties: {
+    id: { type: 'bigint', primary: true, autoincrement: true },
+    projectId: { type: 'number', fieldName: 'project_id', nullable: true },
+    entityType: { enum: true, items: [...AUDIT_ENTITY_TYPES], type: 'string', columnType: 'text', fieldName: 'entity_type' },
+    entityId: { ...text, fieldName: 'entity_id' },
+    action: { enum: true, items: [...AUDIT_ACTIONS], type: 'string', columnType: 'text' },
+    actorType: { enum: true, items: ['human', 'agent', 'api_token'], type: 'string', columnType: 'text', fieldName: 'actor_type' },
+    actorId: { ...text, fieldName: 'actor_id' },
+    details: { type: 'json' },
+    createdAt: { ...timestamp, fieldName: 'created_at' },
+  },
+  indexes: [
+    { name: 'audit_log_project_id_id_index', properties: ['projectId', 'id'] },
+    { name: 'audit_log_entity_index', properties: ['entityType', 'entityId', 'id'] },
+    { name: 'audit_log_actor_id_id_index', properties: ['actorId', 'id'] },
+  ],
+})
+
+export const ENTITY_SCHEMAS = [WorkerSchema, ProjectSchema, MembershipSchema, TaskSchema, ExternalLinkSchema, ApiTokenSchema, AuditEntrySchema]

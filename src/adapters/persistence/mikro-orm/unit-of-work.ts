@@ -1,0 +1,52 @@
+// The unit of work on PostgreSQL: each run gets a fork of the entity manager and one transaction; a Left result
+// or an exception rolls it back.
+import * as E from 'fp-ts/lib/Either.js'
+import type { MikroORM } from '@mikro-orm/postgresql'
+import type { Stores, UnitOfWork } from '../../../application/index.js'
+import { pgAuditLog } from './audit-log.js'
+import { pgLinkStore } from './link-store.js'
+import { pgMemberStore } from './member-store.js'
+import { pgProjectStore } from './project-store.js'
+import { Sql } from './sql.js'
+import { pgTaskStore } from './task-store.js'
+import { pgTokenStore } from './token-store.js'
+import { pgWorkerStore } from './worker-store.js'
+
+export const pgStores = (sql: Sql): Stores => ({
+  projects: pgProjectStore(sql),
+  workers: pgWorkerStore(sql),
+  members: pgMemberStore(sql),
+  tasks: pgTaskStore(sql),
+  links: pgLinkStore(sql),
+  tokens: pgTokenStore(sql),
+  audit: pgAuditLog(sql),
+})
+
+/** Carries a Left out of `transactional` so that MikroORM rolls the transaction back. */
+class Rollback<L> {
+  constructor(readonly result: E.Left<L>) {}
+}
+
+export interface StatementCounter {
+  /** Called after each transaction with the number of SQL statements it sent (BEGIN/COMMIT not counted). */
+  (statements: number): void
+}
+
+export const mikroOrmUnitOfWork = (orm: MikroORM, onStatements?: StatementCounter): UnitOfWork => ({
+  run: async (work) => {
+    const sql = { current: undefined as Sql | undefined }
+    try {
+      return await orm.em.fork().transactional(async (em) => {
+        sql.current = new Sql(em)
+        const result = await work(pgStores(sql.current))
+        if (E.isLeft(result)) throw new Rollback(result)
+        return result
+      })
+    } catch (error) {
+      if (error instanceof Rollback) return error.result
+      throw error
+    } finally {
+      if (onStatements && sql.current) onStatements(sql.current.statements)
+    }
+  },
+})
