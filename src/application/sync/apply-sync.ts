@@ -164,12 +164,13 @@ const update = async (stores: Stores, context: SyncContext, payload: SyncPayload
   const statusChanges = taskChanges(fields, withStatus)
   if (hasChanges(fieldChanges) || hasChanges(statusChanges)) {
     // One push is one change of the task: its version moves by one.
-    await stores.tasks.update({ ...withStatus, version: task.version + 1 }, task.version)
+    const stored = { ...withStatus, version: task.version + 1 }
+    await stores.tasks.update(stored, task.version)
     const audit = (action: 'synced' | 'status_synced', changes: object) =>
       stores.audit.append(auditEntry(context.actor, context.project.id, 'task', task.id, action, { ...changes, source: payload.source, external_id: payload.externalId }, context.now))
     if (hasChanges(fieldChanges)) await audit('synced', fieldChanges)
     if (hasChanges(statusChanges)) await audit('status_synced', statusChanges)
-    await refreshRollup(stores, task.id)
+    await refreshRollup(stores, stored)
     if (withStatus.parentTaskId !== task.parentTaskId) await refreshRollup(stores, task.parentTaskId)
   }
 

@@ -46,5 +46,5 @@ export const updateTask = (deps: Pick<Deps, 'uow' | 'clock'>) =>
           await refreshRollup(stores, next.parentTaskId)
         }
       }
-      return E.right(await taskView(stores, project, (await stores.tasks.byId(task.id)) ?? next))
+      return E.right(await taskView(stores, project, next))
     })

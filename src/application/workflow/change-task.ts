@@ -41,7 +41,8 @@ export const runTaskChange = (deps: Pick<Deps, 'uow' | 'clock'>, caller: Caller,
       await stores.tasks.update(next.right, task.version)
       const action = typeof change.action === 'function' ? change.action(task, next.right) : change.action
       await stores.audit.append(auditEntry(actorOf(caller), project.id, 'task', task.id, action, { ...taskChanges(task, next.right), ...change.details }, now))
-      await refreshRollup(stores, task.id)
+      const refreshed = await refreshRollup(stores, next.right)
+      return E.right(await taskView(stores, project, refreshed ?? next.right))
     }
-    return E.right(await taskView(stores, project, (await stores.tasks.byId(task.id)) ?? next.right))
+    return E.right(await taskView(stores, project, task))
   })

@@ -1,0 +1,135 @@
+// What PostgreSQL itself guarantees, beyond the store contract: concurrency, the append-only audit log,
+// atomic use cases, the schema of the migrations, and how many statements the main use cases send.
+import { MikroORM } from '@mikro-orm/postgresql'
+import * as E from 'fp-ts/lib/Either.js'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { Caller } from '../../../src/application/index.js'
+import { mikroOrmOptions, openDatabase } from '../../../src/adapters/persistence/mikro-orm/index.js'
+import { nodeTokenSecrets, randomIds } from '../../../src/adapters/system/index.js'
+import { createTaskport, type Taskport } from '../../../src/main/create-taskport.js'
+import { faulty, type FaultyUnitOfWork } from '../../support/faults.js'
+import { right, TestClock } from '../../support/app-fixture.js'
+import { freshDatabase, type TestDatabase } from '../../support/postgres.js'
+
+interface Context {
+  database: TestDatabase
+  db: Awaited<ReturnType<typeof openDatabase>>
+  faults: FaultyUnitOfWork
+  tp: Taskport
+  statements: number[]
+  alice: Caller
+  projectId: number
+}
+
+const it = suite<Context>('postgres guarantees')
+
+it.before.each(async (ctx) => {
+  ctx.statements = []
+  ctx.database = await freshDatabase()
+  ctx.db = await openDatabase(ctx.database.url, { onStatements: (n) => ctx.statements.push(n) })
+  ctx.faults = faulty(ctx.db.uow)
+  ctx.tp = createTaskport({ uow: ctx.faults, clock: new TestClock(), ids: randomIds, secrets: nodeTokenSecrets })
+  ctx.alice = right(await ctx.tp.identify({ kind: 'user', userId: 'sso|alice', email: 'alice@example.com' }))
+  ctx.projectId = right(await ctx.tp.projects.create(ctx.alice, { slug: 'web-app', name: 'Web' })).project.id
+})
+
+it.after.each(async (ctx) => {
+  await ctx.db.close()
+  await ctx.database.drop()
+})
+
+const raw = async (ctx: Context, sql: string): Promise<Record<string, unknown>[]> =>
+  (await ctx.db.orm.em.getConnection().execute(sql)) as Record<string, unknown>[]
+
+it('50 concurrent task creations in one project get the numbers 1..50 exactly', async (ctx) => {
+  const results = await Promise.all(Array.from({ length: 50 }, (_, i) => ctx.tp.tasks.create(ctx.alice, ctx.projectId, { title: `t${i}` })))
+  const numbers = results.map((r) => right(r).task.number).sort((a, b) => a - b)
+  assert.equal(numbers, Array.from({ length: 50 }, (_, i) => i + 1))
+  const [row] = await raw(ctx, `select count(*)::int as n, max(number) as max from tasks where project_id = ${ctx.projectId}`)
+  assert.equal(row, { n: 50, max: 50 })
+})
+
+it('50 concurrent identical task-sync pushes leave one task and one link, and no 409', async (ctx) => {
+  const { raw: token } = right(await ctx.tp.apiTokens.create(ctx.alice, ctx.projectId, { name: 'jira' }))
+  const payload = { source: 'jira' as const, externalId: 'PROJ-1', name: 'same', status: 'in_progress', labels: ['a'] }
+  const results = await Promise.all(Array.from({ length: 50 }, () => ctx.tp.sync({ projectId: ctx.projectId, rawToken: token, payload })))
+  const ok = results.map(right)
+  assert.is(ok.filter((r) => r.created).length, 1)
+  assert.is(new Set(ok.map((r) => r.taskId)).size, 1)
+  const [counts] = await raw(ctx, 'select (select count(*)::int from tasks) as tasks, (select count(*)::int from external_links) as links')
+  assert.equal(counts, { tasks: 1, links: 1 })
+  const [task] = await raw(ctx, 'select number, version from tasks')
+  assert.equal(task, { number: 1, version: 1 })
+})
+
+it('the audit log refuses UPDATE, DELETE and TRUNCATE, even in raw SQL', async (ctx) => {
+  const [before] = await raw(ctx, 'select count(*)::int as n from audit_log')
+  for (const statement of ["update audit_log set action = 'deleted'", 'delete from audit_log', 'truncate audit_log']) {
+    try {
+      await raw(ctx, statement)
+      assert.unreachable(`${statement} was allowed`)
+    } catch (error) {
+      assert.match(String((error as Error).message), 'audit_log is append-only')
+    }
+  }
+  const [after] = await raw(ctx, 'select count(*)::int as n from audit_log')
+  assert.equal(after, before)
+})
+
+it('a failure after the change and before the audit write rolls everything back', async (ctx) => {
+  const task = right(await ctx.tp.tasks.create(ctx.alice, ctx.projectId, { title: 'a' }))
+  ctx.faults.failAuditWrites()
+  await ctx.tp.tasks.changeStatus(ctx.alice, task.task.id, { status: 'in_progress' }).then(() => assert.unreachable('must fail'), () => undefined)
+  await ctx.tp.tasks.create(ctx.alice, ctx.projectId, { title: 'never' }).then(() => assert.unreachable('must fail'), () => undefined)
+  ctx.faults.heal()
+  const rows = await raw(ctx, 'select title, status, version from tasks order by id')
+  assert.equal(rows, [{ title: 'a', status: 'pending', version: 1 }])
+  assert.is(right(await ctx.tp.tasks.create(ctx.alice, ctx.projectId, { title: 'b' })).task.number, 2)
+})
+
+it('the ancestor chain comes back in one statement at depth 200', async (ctx) => {
+  const ids = await raw(ctx, `
+    with recursive chain (n) as (select 1 union all select n + 1 from chain where n < 200)
+    select n from chain`)
+  assert.is(ids.length, 200)
+  let parent: number | null = null
+  for (let i = 0; i < 200; i += 1) {
+    const created: { task: { id: number } } = right(await ctx.tp.tasks.create(ctx.alice, ctx.projectId, { title: `d${i}`, parentTaskId: parent }))
+    parent = created.task.id
+  }
+  const result = await ctx.db.uow.run(async (stores) => E.right(await stores.tasks.ancestorIds(parent ?? 0)))
+  assert.ok(E.isRight(result))
+  assert.is(E.isRight(result) ? result.right.length : 0, 199)
+  assert.is(ctx.statements[ctx.statements.length - 1], 1)
+})
+
+it('the schema built by the migrations equals the mapped schema (no pending diff)', async (ctx) => {
+  const orm = await MikroORM.init(mikroOrmOptions(ctx.database.url))
+  try {
+    const diff = await orm.schema.getUpdateSchemaSQL({ wrap: false })
+    assert.is(diff.trim(), '')
+    const pending = await orm.getMigrator().getPendingMigrations()
+    assert.is(pending.length, 0)
+  } finally {
+    await orm.close(true)
+  }
+})
+
+it('statements per use case: create task, change status, task-sync update', async (ctx) => {
+  const { raw: token } = right(await ctx.tp.apiTokens.create(ctx.alice, ctx.projectId, { name: 'jira' }))
+  ctx.statements.length = 0
+  const task = right(await ctx.tp.tasks.create(ctx.alice, ctx.projectId, { title: 'count me' }))
+  const create = ctx.statements.pop()
+  right(await ctx.tp.tasks.changeStatus(ctx.alice, task.task.id, { status: 'in_progress' }))
+  const status = ctx.statements.pop()
+  right(await ctx.tp.sync({ projectId: ctx.projectId, rawToken: token, payload: { source: 'jira', externalId: 'S-1', name: 'v1' } }))
+  const syncCreate = ctx.statements.pop()
+  right(await ctx.tp.sync({ projectId: ctx.projectId, rawToken: token, payload: { source: 'jira', externalId: 'S-1', name: 'v2', status: 'done' } }))
+  const syncUpdate = ctx.statements.pop()
+  console.log(`    statements: create task ${create}, change status ${status}, task-sync create ${syncCreate}, task-sync update ${syncUpdate}`)
+  // Deterministic counts: a change here is a change in how many round trips a request costs.
+  assert.equal({ create, status, syncCreate, syncUpdate }, { create: 5, status: 7, syncCreate: 10, syncUpdate: 10 })
+})
+
+it.run()
