@@ -226,6 +226,7 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
       process.removeListener('exit', onExit)
       if (server.exitCode === null) {
         const exited = new Promise((r) => server.once('exit', r))
+        server.ref() // keep the process alive until the server has shut down
         server.kill('SIGINT')
         await exited
       }

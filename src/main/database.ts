@@ -1,0 +1,52 @@
+// Where taskport keeps its data: the PostgreSQL server of DATABASE_URL, or else an embedded PostgreSQL whose
+// files live in TASKPORT_DATA_DIR (default ./.taskport), reused on the next start, stopped on close.
+import { join, resolve } from 'node:path'
+import type { UnitOfWork } from '../application/index.js'
+import { openDatabase, type StatementCounter } from '../adapters/persistence/mikro-orm/index.js'
+
+export interface DatabaseOptions {
+  /** `postgres://…` of a real server; unset: the embedded server. */
+  readonly databaseUrl?: string
+  /** Folder of the embedded server's files (default `./.taskport`). */
+  readonly dataDir?: string
+  readonly onLog?: (line: string) => void
+  readonly onStatements?: StatementCounter
+}
+
+export interface TaskportDatabase {
+  readonly uow: UnitOfWork
+  /** The URL in use (the embedded server's when DATABASE_URL is unset). */
+  readonly url: string
+  readonly embedded: boolean
+  close(): Promise<void>
+}
+
+/** Opens the database, applying pending migrations first. */
+export const openTaskportDatabase = async (options: DatabaseOptions = {}): Promise<TaskportDatabase> => {
+  if (options.databaseUrl) {
+    const db = await openDatabase(options.databaseUrl, { onStatements: options.onStatements })
+    return { uow: db.uow, url: options.databaseUrl, embedded: false, close: db.close }
+  }
+  // Loaded only here: a host that brings its own database never loads (or needs) the embedded binaries.
+  const { startEmbeddedPostgres } = await import('../adapters/persistence/embedded/embedded-postgres.js')
+  const server = await startEmbeddedPostgres({
+    dataDir: join(resolve(options.dataDir ?? '.taskport'), 'postgres'),
+    persistent: true,
+    onLog: options.onLog,
+  })
+  try {
+    const db = await openDatabase(server.url, { onStatements: options.onStatements })
+    return {
+      uow: db.uow,
+      url: server.url,
+      embedded: true,
+      close: async () => {
+        await db.close()
+        await server.stop()
+      },
+    }
+  } catch (error) {
+    await server.stop()
+    throw error
+  }
+}
