@@ -116,6 +116,24 @@ it('the schema built by the migrations equals the mapped schema (no pending diff
   }
 })
 
+it('task detail and a task page cost the same number of statements for 1 or 30 subtasks (no N+1)', async (ctx) => {
+  const bob = right(await ctx.tp.identify({ kind: 'user', userId: 'sso|bob', email: 'bob@example.com' }))
+  right(await ctx.tp.members.add(ctx.alice, ctx.projectId, { userId: 'sso|bob' }))
+  const cost = async (children: number) => {
+    const parent = right(await ctx.tp.tasks.create(ctx.alice, ctx.projectId, { title: `p${children}` }))
+    for (let i = 0; i < children; i += 1) {
+      right(await ctx.tp.tasks.createSubtask(ctx.alice, parent.task.id, { title: `c${i}`, assigneeId: i % 2 ? bob.worker.id : ctx.alice.worker.id }))
+    }
+    ctx.statements.length = 0
+    const detail = right(await ctx.tp.tasks.get(ctx.alice, parent.task.id))
+    assert.is(detail.subtasks.length, children)
+    const page = right(await ctx.tp.tasks.list(ctx.alice, ctx.projectId, { parentId: parent.task.id }, { limit: 200 }))
+    assert.is(page.items.length, children)
+    return [...ctx.statements]
+  }
+  assert.equal(await cost(1), await cost(30))
+})
+
 it('statements per use case: create task, change status, task-sync update', async (ctx) => {
   const { raw: token } = right(await ctx.tp.apiTokens.create(ctx.alice, ctx.projectId, { name: 'jira' }))
   ctx.statements.length = 0
