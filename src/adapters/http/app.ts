@@ -1,0 +1,70 @@
+// The Koa adapter: routes only decode input, call a use case and encode its result. `createHttpApp` returns a
+// Koa application that a host can run as it is or mount under its own prefix.
+import Router from '@koa/router'
+import * as E from 'fp-ts/lib/Either.js'
+import Koa, { type Next } from 'koa'
+import type { Taskport } from '../../application/taskport.js'
+import { agentRoutes } from './agent-routes.js'
+import { AuthUnavailable, type Authenticate } from './authenticate.js'
+import { HttpProblem, type Ctx } from './http-context.js'
+import { errors, jsonBody, requestId, trailingSlash, type HttpLogger } from './middleware.js'
+import { problem, problemOf } from './problem.js'
+import { projectRoutes } from './project-routes.js'
+import { taskRoutes } from './task-routes.js'
+
+export interface HttpDeps {
+  readonly taskport: Taskport
+  readonly authenticate: Authenticate
+  /** Readiness of the database (GET /health/ready). */
+  readonly databaseReady: () => Promise<boolean>
+  readonly logger?: HttpLogger
+}
+
+const silent: HttpLogger = { info: () => undefined, error: () => undefined }
+
+/** Authenticates every /api request and resolves the caller (first login provisions it). */
+const authentication = (deps: HttpDeps) => async (ctx: Ctx, next: Next) => {
+  if (ctx.path === '/api' || ctx.path.startsWith('/api/')) {
+    let principal
+    try {
+      principal = await deps.authenticate(ctx.get('Authorization') || undefined)
+    } catch (error) {
+      if (error instanceof AuthUnavailable) {
+        ctx.set('Retry-After', '30')
+        throw new HttpProblem(problem(503, 'service_unavailable', 'Authentication service unavailable'))
+      }
+      throw error
+    }
+    if (E.isLeft(principal)) throw new HttpProblem(problemOf(principal.left))
+    const caller = await deps.taskport.identify(principal.right)
+    if (E.isLeft(caller)) throw new HttpProblem(problemOf(caller.left))
+    ctx.state.caller = caller.right
+  }
+  await next()
+}
+
+export const createHttpApp = (deps: HttpDeps): Koa => {
+  const app = new Koa()
+  const router = new Router()
+  router.get('/health', (ctx) => {
+    ctx.body = { status: 'ok' }
+  })
+  router.get('/health/ready', async (ctx) => {
+    const ok = await deps.databaseReady().catch(() => false)
+    ctx.status = ok ? 200 : 503
+    if (!ok) ctx.set('Retry-After', '5')
+    ctx.body = ok ? { status: 'ready', database: 'ok' } : { status: 'unavailable', database: 'unavailable' }
+  })
+  projectRoutes(router, deps.taskport)
+  agentRoutes(router, deps.taskport)
+  taskRoutes(router, deps.taskport)
+
+  app.use(requestId)
+  app.use(errors(deps.logger ?? silent))
+  app.use(trailingSlash)
+  app.use(authentication(deps))
+  app.use(jsonBody)
+  app.use(router.routes())
+  app.use(router.allowedMethods())
+  return app
+}

@@ -1,0 +1,91 @@
+// io-ts at the edge: request bodies and query strings, with every problem reported by path.
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import type { Issue } from '../../domain/index.js'
+
+const describeType = (name: string): string => {
+  if (name === 'string') return 'a string'
+  if (name === 'number') return 'a number'
+  if (name === 'boolean') return 'a boolean'
+  if (name === 'Int') return 'an integer'
+  if (name === 'null') return 'null'
+  return name
+}
+
+const isCombinator = (type: t.Decoder<unknown, unknown> | undefined): boolean => {
+  const tag = (type as { _tag?: string } | undefined)?._tag
+  return tag === 'IntersectionType' || tag === 'UnionType'
+}
+
+export const decode = <A, O>(codec: t.Type<A, O, unknown>, value: unknown): E.Either<readonly Issue[], A> => {
+  const result = codec.decode(value)
+  if (E.isRight(result)) return E.right(result.right)
+  const seen = new Set<string>()
+  const issues: Issue[] = []
+  for (const error of result.left) {
+    // Keys under an intersection or a union name its members, not a field: leave them out of the path.
+    const path = error.context
+      .filter((entry, i) => i > 0 && !isCombinator(error.context[i - 1]?.type))
+      .map((entry) => entry.key)
+      .join('.') || 'body'
+    if (seen.has(path)) continue
+    seen.add(path)
+    const expected = error.context[error.context.length - 1]?.type.name ?? 'valid'
+    issues.push({ path, message: error.message ?? `must be ${describeType(expected)}` })
+  }
+  return E.left(issues)
+}
+
+const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null])
+
+export const PriorityC = t.keyof({ low: null, medium: null, high: null, urgent: null })
+export const StatusC = t.keyof({ backlog: null, pending: null, in_progress: null, review: null, blocked: null, completed: null, cancelled: null })
+export const RoleC = t.keyof({ viewer: null, member: null, admin: null, owner: null })
+
+export const CreateProjectC = t.intersection([
+  t.type({ slug: t.string, name: t.string }),
+  t.partial({ description: nullable(t.string), key: t.string }),
+])
+export const UpdateProjectC = t.partial({ name: t.string, description: nullable(t.string) })
+
+export const TaskFieldsC = t.partial({
+  description: nullable(t.string),
+  priority: PriorityC,
+  tags: t.array(t.string),
+  due_date: nullable(t.string),
+  story_points: nullable(t.number),
+})
+export const CreateTaskC = t.intersection([
+  t.type({ title: t.string }),
+  TaskFieldsC,
+  t.partial({ assignee_id: nullable(t.Int), parent_task_id: nullable(t.Int) }),
+])
+export const UpdateTaskC = t.intersection([TaskFieldsC, t.partial({ title: t.string, parent_task_id: nullable(t.Int) })])
+export const ChangeStatusC = t.intersection([t.type({ status: StatusC }), t.partial({ reason: t.string })])
+export const ProgressC = t.intersection([t.type({ percent: t.number }), t.partial({ note: t.string })])
+export const AssignC = t.type({ assignee_id: nullable(t.Int) })
+export const RejectC = t.type({ reason: t.string })
+
+export const AddMemberC = t.union([
+  t.intersection([t.type({ user_id: t.string }), t.partial({ email: nullable(t.string), name: nullable(t.string), role: RoleC })]),
+  t.intersection([t.type({ agent_id: t.Int }), t.partial({ role: RoleC })]),
+])
+export const ChangeRoleC = t.type({ role: RoleC })
+export const RegisterAgentC = t.intersection([
+  t.type({ handle: t.string, agent_type: t.string }),
+  t.partial({ name: nullable(t.string), capabilities: t.array(t.string) }),
+])
+export const UpdateAgentC = t.partial({ name: t.string, agent_type: t.string, capabilities: t.array(t.string) })
+
+export type Query = Readonly<Record<string, string | string[] | undefined>>
+
+/** A single query value (the last one when repeated). */
+export const one = (query: Query, name: string): string | undefined => {
+  const v = query[name]
+  return Array.isArray(v) ? v[v.length - 1] : v
+}
+
+export const intParam = (raw: string | undefined, path: string): E.Either<readonly Issue[], number | undefined> => {
+  if (raw === undefined) return E.right(undefined)
+  return /^\d{1,15}$/.test(raw) ? E.right(Number(raw)) : E.left([{ path, message: 'must be a positive integer' }])
+}

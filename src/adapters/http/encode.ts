@@ -1,0 +1,58 @@
+// Read models -> the contract's JSON (snake_case, ISO timestamps).
+import type { ApiToken, AuditEntry, Worker } from '../../domain/index.js'
+import type { IssuedApiToken, MemberView, Page, ProjectView, TaskDetail, TaskView } from '../../application/index.js'
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString())
+
+export const projectJson = (v: ProjectView) => ({
+  id: v.project.id, slug: v.project.slug, key: v.project.key, name: v.project.name, description: v.project.description,
+  owner_id: v.ownerUserId, member_count: v.memberCount, task_count: v.taskCount,
+  created_at: iso(v.project.createdAt), updated_at: iso(v.project.updatedAt),
+})
+
+export const memberJson = (m: MemberView) => ({
+  worker_id: m.worker.id, type: m.worker.type, handle: m.worker.handle, name: m.worker.name, email: m.worker.email,
+  user_id: m.worker.userId, agent_type: m.worker.agentType, role: m.role, joined_at: iso(m.joinedAt),
+})
+
+export const agentJson = (a: Worker) => ({
+  id: a.id, handle: a.handle, name: a.name, agent_type: a.agentType, capabilities: [...a.capabilities],
+  created_by_id: a.createdById, created_at: iso(a.createdAt), updated_at: iso(a.updatedAt),
+})
+
+export const taskJson = (v: TaskView) => {
+  const t = v.task
+  return {
+    id: t.id, project_id: t.projectId, number: t.number, short_id: v.shortId, title: t.title, description: t.description,
+    status: t.status, priority: t.priority, tags: [...t.tags], due_date: t.dueDate, story_points: t.storyPoints,
+    assignee_id: t.assigneeId, assignee_handle: v.assigneeHandle, parent_task_id: t.parentTaskId,
+    progress_percent: t.progressPercent, rollup_progress_percent: t.rollupProgressPercent, version: t.version,
+    created_by_id: t.createdById, started_at: iso(t.startedAt), completed_at: iso(t.completedAt),
+    created_at: iso(t.createdAt), updated_at: iso(t.updatedAt),
+    external_links: v.externalLinks.map((l) => ({ source: l.source, external_id: l.externalId, external_url: l.externalUrl })),
+  }
+}
+
+export const auditJson = (e: AuditEntry) => ({
+  id: e.id, project_id: e.projectId, entity_type: e.entityType, entity_id: e.entityId, action: e.action,
+  actor_id: e.actor.id, actor_type: e.actor.type, details: e.details, created_at: iso(e.createdAt),
+})
+
+export const taskDetailJson = (d: TaskDetail) => ({
+  ...taskJson(d),
+  subtasks: d.subtasks.map(taskJson),
+  recent_audit: d.recentAudit.map(auditJson),
+})
+
+/** Never the token's hash; the raw token only in the creation response. */
+export const apiTokenJson = (t: ApiToken) => ({
+  id: t.id, name: t.name, status_map: { ...t.statusMap }, created_at: iso(t.createdAt), last_used_at: iso(t.lastUsedAt),
+  revoked_at: iso(t.revokedAt),
+})
+
+export const issuedTokenJson = (issued: IssuedApiToken) => ({
+  id: issued.token.id, name: issued.token.name, token: issued.raw, status_map: { ...issued.token.statusMap },
+  created_at: iso(issued.token.createdAt),
+})
+
+export const pageJson = <T, J>(page: Page<T>, encode: (item: T) => J) => ({ items: page.items.map(encode), next_cursor: page.nextCursor })

@@ -1,0 +1,80 @@
+// Cross-cutting middleware: request ids, JSON errors for everything (never a stack trace), trailing slashes,
+// and a JSON body reader with the 1 MiB limit.
+import { randomUUID } from 'node:crypto'
+import type { Next } from 'koa'
+import { HttpProblem, type Ctx } from './http-context.js'
+import { problem } from './problem.js'
+
+export interface HttpLogger {
+  info(fields: object, message: string): void
+  error(fields: object, message: string): void
+}
+
+export const BODY_LIMIT = 1024 * 1024
+
+export const requestId = async (ctx: Ctx, next: Next) => {
+  const given = ctx.get('X-Request-Id')
+  ctx.state.requestId = /^[\w.-]{1,100}$/.test(given) ? given : randomUUID()
+  ctx.set('X-Request-Id', ctx.state.requestId)
+  await next()
+}
+
+export const errors = (logger: HttpLogger) => async (ctx: Ctx, next: Next) => {
+  try {
+    await next()
+    if ((ctx.status === 404 || ctx.status === 405 || ctx.status === 501) && (ctx.body === undefined || ctx.body === null)) {
+      const p = ctx.status === 404
+        ? problem(404, 'not_found', `No route for ${ctx.method} ${ctx.path}`)
+        : problem(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`)
+      ctx.status = p.status
+      ctx.body = p.body
+    }
+  } catch (error) {
+    const p = error instanceof HttpProblem
+      ? error.problem
+      : problem(500, 'internal_error', `Internal error (request ${ctx.state.requestId ?? '-'})`)
+    if (!(error instanceof HttpProblem)) {
+      logger.error({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'request failed')
+    }
+    ctx.status = p.status
+    ctx.body = p.body
+    if (p.status === 503 || p.status === 429) ctx.set('Retry-After', ctx.response.get('Retry-After') || '5')
+  }
+}
+
+export const trailingSlash = async (ctx: Ctx, next: Next) => {
+  if (ctx.path.length > 1 && ctx.path.endsWith('/')) ctx.path = ctx.path.replace(/\/+$/, '') || '/'
+  await next()
+}
+
+const readBody = (ctx: Ctx): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    ctx.req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > BODY_LIMIT) {
+        reject(new HttpProblem(problem(413, 'payload_too_large', `Request body is larger than ${BODY_LIMIT} bytes`)))
+        ctx.req.removeAllListeners('data')
+        ctx.req.resume()
+      } else chunks.push(chunk)
+    })
+    ctx.req.on('end', () => resolve(Buffer.concat(chunks)))
+    ctx.req.on('error', reject)
+  })
+
+export const jsonBody = async (ctx: Ctx, next: Next) => {
+  if (['POST', 'PUT', 'PATCH'].includes(ctx.method)) {
+    const declared = Number(ctx.get('Content-Length') || 0)
+    if (declared > BODY_LIMIT) throw new HttpProblem(problem(413, 'payload_too_large', `Request body is larger than ${BODY_LIMIT} bytes`))
+    const raw = await readBody(ctx)
+    if (raw.length > 0) {
+      try {
+        ctx.state.body = JSON.parse(raw.toString('utf8'))
+      } catch {
+        throw new HttpProblem(problem(400, 'validation_error', 'body: malformed JSON', { errors: [{ path: 'body', message: 'malformed JSON' }] }))
+      }
+    }
+  }
+  await next()
+}

@@ -1,0 +1,53 @@
+// Every use case of taskport bound to one set of adapters: give it the ports, get every operation.
+import * as app from './index.js'
+import type { Deps } from './deps.js'
+
+export const createTaskport = (deps: Deps) => ({
+  identify: app.identify(deps),
+  projects: {
+    list: app.listProjects(deps),
+    create: app.createProject(deps),
+    get: app.getProject(deps),
+    update: app.updateProject(deps),
+    delete: app.deleteProject(deps),
+  },
+  members: {
+    list: app.listMembers(deps),
+    add: app.addMember(deps),
+    changeRole: app.changeMemberRole(deps),
+    remove: app.removeMember(deps),
+  },
+  agents: {
+    register: app.registerAgent(deps),
+    list: app.listAgents(deps),
+    get: app.getAgent(deps),
+    update: app.updateAgent(deps),
+    delete: app.deleteAgent(deps),
+  },
+  tasks: {
+    list: app.listTasks(deps),
+    create: app.createTask(deps),
+    createSubtask: app.createSubtask(deps),
+    get: app.getTask(deps),
+    update: app.updateTask(deps),
+    delete: app.deleteTask(deps),
+    changeStatus: app.changeTaskStatus(deps),
+    reportProgress: app.reportProgress(deps),
+    assign: app.assignTask(deps),
+    approve: app.approveTask(deps),
+    reject: app.rejectTask(deps),
+  },
+  audit: {
+    forTask: app.taskAudit(deps),
+    forProject: app.projectAudit(deps),
+    byActor: app.actorAudit(deps),
+  },
+  apiTokens: {
+    create: app.createApiToken(deps),
+    list: app.listApiTokens(deps),
+    revoke: app.revokeApiToken(deps),
+  },
+  sync: app.syncTask(deps),
+})
+
+export type Taskport = ReturnType<typeof createTaskport>

@@ -1,0 +1,111 @@
+// Real HTTP for the adapter tests: a loopback JWKS server whose keys sign the test tokens (and which can be
+// taken down), and taskport's Koa app listening on 127.0.0.1 over PostgreSQL.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
+import { createHttpApp } from '../../src/adapters/http/app.js'
+import { jwksAuthenticator } from '../../src/adapters/auth/jwks-authenticator.js'
+import { openDatabase } from '../../src/adapters/persistence/mikro-orm/index.js'
+import { nodeTokenSecrets, randomIds, systemClock } from '../../src/adapters/system/index.js'
+import { createTaskport } from '../../src/application/taskport.js'
+import { freshDatabase } from './postgres.js'
+
+const listen = (server: Server): Promise<number> =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
+
+const close = (server: Server): Promise<void> => new Promise((resolve) => server.close(() => resolve()))
+
+export const ISSUER = 'https://sso.test'
+export const AUDIENCE = 'taskport'
+
+export interface JwksServer {
+  readonly url: string
+  /** Signs a token with the served key (or another key when `foreignKey`). */
+  sign(claims: Record<string, unknown>, options?: { expiresIn?: string; audience?: string; issuer?: string; foreignKey?: boolean; kid?: string }): Promise<string>
+  up: boolean
+  requests: number
+  stop(): Promise<void>
+}
+
+export const startJwks = async (): Promise<JwksServer> => {
+  const served = await generateKeyPair('RS256')
+  const foreign = await generateKeyPair('RS256')
+  const jwk: JWK = { ...(await exportJWK(served.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }
+  const state = { up: true, requests: 0 }
+  const server = createServer((req, res) => {
+    state.requests += 1
+    if (!state.up) {
+      res.statusCode = 503
+      res.end()
+      return
+    }
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify({ keys: [jwk] }))
+  })
+  const port = await listen(server)
+  return {
+    url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+    get up() { return state.up },
+    set up(value: boolean) { state.up = value },
+    get requests() { return state.requests },
+    set requests(value: number) { state.requests = value },
+    sign: async (claims, options = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'k1' })
+        .setIssuedAt()
+        .setIssuer(options.issuer ?? ISSUER)
+        .setAudience(options.audience ?? AUDIENCE)
+        .setExpirationTime(options.expiresIn ?? '10m')
+        .sign(options.foreignKey ? foreign.privateKey : served.privateKey),
+    stop: () => close(server),
+  }
+}
+
+export interface ApiServer {
+  readonly base: string
+  readonly jwks: JwksServer
+  /** fetch with a bearer token for `sub` (email `${sub}@example.com`). */
+  call(method: string, path: string, options?: { as?: string; body?: unknown; raw?: string; headers?: Record<string, string>; token?: string }): Promise<{ status: number; body: any; headers: Headers }>
+  stop(): Promise<void>
+}
+
+export const startApi = async (): Promise<ApiServer> => {
+  const jwks = await startJwks()
+  const database = await freshDatabase()
+  const db = await openDatabase(database.url)
+  const taskport = createTaskport({ uow: db.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets })
+  const app = createHttpApp({
+    taskport,
+    authenticate: jwksAuthenticator({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: 0 }),
+    databaseReady: async () => true,
+  })
+  const server = createServer(app.callback())
+  const port = await listen(server)
+  const base = `http://127.0.0.1:${port}`
+  return {
+    base,
+    jwks,
+    call: async (method, path, options = {}) => {
+      const headers: Record<string, string> = { ...(options.headers ?? {}) }
+      const token = options.token ?? (options.as ? await jwks.sign({ sub: options.as, email: `${options.as}@example.com`, name: options.as }) : undefined)
+      if (token) headers.authorization = `Bearer ${token}`
+      const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body))
+      if (payload !== undefined) headers['content-type'] = 'application/json'
+      const response = await fetch(`${base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) })
+      const text = await response.text()
+      let body: unknown = text
+      try {
+        body = text ? JSON.parse(text) : null
+      } catch {
+        // not JSON: keep the text, the test will say so
+      }
+      return { status: response.status, body, headers: response.headers }
+    },
+    stop: async () => {
+      await close(server)
+      await db.close()
+      await database.drop()
+      await jwks.stop()
+    },
+  }
+}
