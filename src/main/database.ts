@@ -18,6 +18,8 @@ export interface TaskportDatabase {
   /** The URL in use (the embedded server's when DATABASE_URL is unset). */
   readonly url: string
   readonly embedded: boolean
+  /** true when the database answers a trivial query. */
+  ping(): Promise<boolean>
   close(): Promise<void>
 }
 
@@ -25,7 +27,7 @@ export interface TaskportDatabase {
 export const openTaskportDatabase = async (options: DatabaseOptions = {}): Promise<TaskportDatabase> => {
   if (options.databaseUrl) {
     const db = await openDatabase(options.databaseUrl, { onStatements: options.onStatements })
-    return { uow: db.uow, url: options.databaseUrl, embedded: false, close: db.close }
+    return { uow: db.uow, url: options.databaseUrl, embedded: false, ping: db.ping, close: db.close }
   }
   // Loaded only here: a host that brings its own database never loads (or needs) the embedded binaries.
   const { startEmbeddedPostgres } = await import('../adapters/persistence/embedded/embedded-postgres.js')
@@ -40,6 +42,7 @@ export const openTaskportDatabase = async (options: DatabaseOptions = {}): Promi
       uow: db.uow,
       url: server.url,
       embedded: true,
+      ping: db.ping,
       close: async () => {
         await db.close()
         await server.stop()

@@ -7,7 +7,7 @@ import type { Taskport } from '../../application/taskport.js'
 import { agentRoutes } from './agent-routes.js'
 import { AuthUnavailable, type Authenticate } from './authenticate.js'
 import { HttpProblem, type Ctx } from './http-context.js'
-import { errors, jsonBody, requestId, trailingSlash, type HttpLogger } from './middleware.js'
+import { accessLog, cors, errors, jsonBody, requestId, trailingSlash, type HttpLogger } from './middleware.js'
 import { problem, problemOf } from './problem.js'
 import { projectRoutes } from './project-routes.js'
 import { taskRoutes } from './task-routes.js'
@@ -18,6 +18,10 @@ export interface HttpDeps {
   /** Readiness of the database (GET /health/ready). */
   readonly databaseReady: () => Promise<boolean>
   readonly logger?: HttpLogger
+  /** Development mode: the public key set served at /.well-known/jwks.json. */
+  readonly publicJwks?: object
+  /** Allowed CORS origin (default `*`). */
+  readonly corsOrigin?: string
 }
 
 const silent: HttpLogger = { info: () => undefined, error: () => undefined }
@@ -55,11 +59,19 @@ export const createHttpApp = (deps: HttpDeps): Koa => {
     if (!ok) ctx.set('Retry-After', '5')
     ctx.body = ok ? { status: 'ready', database: 'ok' } : { status: 'unavailable', database: 'unavailable' }
   })
+  if (deps.publicJwks) {
+    const jwks = deps.publicJwks
+    router.get('/.well-known/jwks.json', (ctx) => {
+      ctx.body = jwks
+    })
+  }
   projectRoutes(router, deps.taskport)
   agentRoutes(router, deps.taskport)
   taskRoutes(router, deps.taskport)
 
   app.use(requestId)
+  app.use(cors(deps.corsOrigin ?? '*'))
+  app.use(accessLog(deps.logger ?? silent))
   app.use(errors(deps.logger ?? silent))
   app.use(trailingSlash)
   app.use(authentication(deps))

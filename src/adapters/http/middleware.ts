@@ -78,3 +78,27 @@ export const jsonBody = async (ctx: Ctx, next: Next) => {
   }
   await next()
 }
+
+/** CORS for browser clients: simple headers on every answer, 204 to preflights. */
+export const cors = (origin: string) => async (ctx: Ctx, next: Next) => {
+  ctx.set('Access-Control-Allow-Origin', origin)
+  ctx.set('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset')
+  if (ctx.method === 'OPTIONS' && ctx.get('Access-Control-Request-Method')) {
+    ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS')
+    ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match, X-Request-Id')
+    ctx.set('Access-Control-Max-Age', '600')
+    ctx.status = 204
+    return
+  }
+  await next()
+}
+
+/** One structured line per request: method, path (no query string: it may carry cursors), status, time. Never headers. */
+export const accessLog = (logger: HttpLogger) => async (ctx: Ctx, next: Next) => {
+  const started = process.hrtime.bigint()
+  try {
+    await next()
+  } finally {
+    logger.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request')
+  }
+}

@@ -13,5 +13,13 @@ export { Sql } from './sql.js'
 export const openDatabase = async (clientUrl: string, options: { onStatements?: StatementCounter; debug?: boolean } = {}) => {
   const orm = await MikroORM.init(mikroOrmOptions(clientUrl, { debug: options.debug ?? false }))
   await orm.getMigrator().up()
-  return { orm, uow: mikroOrmUnitOfWork(orm, options.onStatements), close: () => orm.close(true) }
+  const ping = async (): Promise<boolean> => {
+    try {
+      await orm.em.getConnection().execute('select 1')
+      return true
+    } catch {
+      return false
+    }
+  }
+  return { orm, uow: mikroOrmUnitOfWork(orm, options.onStatements), ping, close: () => orm.close(true) }
 }

@@ -1,0 +1,34 @@
+// `taskport token --sub alice --email alice@example.com [--name Alice] [--admin] [--agent] [--expires 30d]`:
+// mints a development-mode bearer token with the key in TASKPORT_DATA_DIR. Refused when NODE_ENV=production.
+import { parseArgs } from 'node:util'
+import { join } from 'node:path'
+import { loadDevKeys } from '../adapters/auth/dev-keys.js'
+
+const [command, ...rest] = process.argv.slice(2)
+if (command !== 'token') {
+  console.error('usage: taskport token --sub <user id or @agent-handle> [--email <email>] [--name <name>] [--admin] [--agent] [--expires 30d]')
+  process.exit(64)
+}
+if (process.env.NODE_ENV === 'production') {
+  console.error('taskport token: development tokens are refused when NODE_ENV=production')
+  process.exit(78)
+}
+const { values } = parseArgs({
+  args: rest,
+  options: {
+    sub: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean' }, agent: { type: 'boolean' },
+    expires: { type: 'string' },
+  },
+})
+if (!values.sub) {
+  console.error('taskport token: --sub is required')
+  process.exit(64)
+}
+const keys = await loadDevKeys(join(process.env.TASKPORT_DATA_DIR || './.taskport', 'keys'))
+console.log(await keys.sign({
+  sub: values.sub,
+  ...(values.email ? { email: values.email } : {}),
+  ...(values.name ? { name: values.name } : {}),
+  ...(values.admin ? { role: 'admin' as const } : {}),
+  ...(values.agent ? { actor_type: 'agent' as const } : {}),
+}, values.expires ?? '30d'))

@@ -1,0 +1,76 @@
+// Configuration from the environment, decoded with io-ts: every bad value is named, and the process exits
+// with code 78 (EX_CONFIG) before anything starts.
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  readonly databaseUrl: string | undefined
+  readonly dataDir: string
+  readonly auth:
+    | { readonly mode: 'jwks'; readonly jwksUrl: string; readonly issuer: string | undefined; readonly audience: string | undefined }
+    | { readonly mode: 'development' }
+  readonly redisUrl: string | undefined
+  /** 32 bytes, from hex or base64; undefined: generated into the data dir in development. */
+  readonly secretKey: Buffer | undefined
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  readonly production: boolean
+}
+
+const EnvC = t.partial({
+  PORT: t.string, HOST: t.string, DATABASE_URL: t.string, TASKPORT_DATA_DIR: t.string, AUTH_JWKS_URL: t.string,
+  AUTH_ISSUER: t.string, AUTH_AUDIENCE: t.string, REDIS_URL: t.string, TASKPORT_SECRET_KEY: t.string, LOG_LEVEL: t.string,
+  NODE_ENV: t.string,
+})
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const isUrl = (value: string, protocols: readonly string[]): boolean => {
+  try {
+    return protocols.includes(new URL(value).protocol)
+  } catch {
+    return false
+  }
+}
+
+const secretKeyOf = (raw: string): Buffer | undefined => {
+  if (/^[0-9a-fA-F]{64}$/.test(raw)) return Buffer.from(raw, 'hex')
+  const b64 = Buffer.from(raw, 'base64')
+  return b64.length === 32 ? b64 : undefined
+}
+
+/** Reads the environment; Left holds one line per bad variable. */
+export const decodeConfig = (env: Readonly<Record<string, string | undefined>>): E.Either<readonly string[], Config> => {
+  const decoded = EnvC.decode(env)
+  if (E.isLeft(decoded)) return E.left(['the environment could not be read'])
+  const e = decoded.right
+  const problems: string[] = []
+  const port = e.PORT === undefined || e.PORT === '' ? 3000 : Number(e.PORT)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT: "${e.PORT}" is not a port number (0..65535)`)
+  if (e.DATABASE_URL && !isUrl(e.DATABASE_URL, ['postgres:', 'postgresql:'])) problems.push('DATABASE_URL: must be a postgres:// URL')
+  if (e.AUTH_JWKS_URL && !isUrl(e.AUTH_JWKS_URL, ['http:', 'https:'])) problems.push('AUTH_JWKS_URL: must be an http(s) URL')
+  if (e.REDIS_URL && !isUrl(e.REDIS_URL, ['redis:', 'rediss:'])) problems.push('REDIS_URL: must be a redis:// URL')
+  const secretKey = e.TASKPORT_SECRET_KEY ? secretKeyOf(e.TASKPORT_SECRET_KEY) : undefined
+  if (e.TASKPORT_SECRET_KEY && !secretKey) problems.push('TASKPORT_SECRET_KEY: must be 32 bytes, as 64 hex characters or base64')
+  const logLevel = (e.LOG_LEVEL ?? 'info').toLowerCase()
+  const level = LEVELS.find((l) => l === logLevel)
+  if (!level) problems.push(`LOG_LEVEL: must be one of ${LEVELS.join(', ')}`)
+  const production = e.NODE_ENV === 'production'
+  if (production && !e.AUTH_JWKS_URL) problems.push('AUTH_JWKS_URL: required when NODE_ENV=production (development mode signs its own tokens)')
+  if (production && !e.TASKPORT_SECRET_KEY) problems.push('TASKPORT_SECRET_KEY: required when NODE_ENV=production')
+  if (problems.length > 0) return E.left(problems)
+  return E.right({
+    port,
+    host: e.HOST || '127.0.0.1',
+    databaseUrl: e.DATABASE_URL || undefined,
+    dataDir: e.TASKPORT_DATA_DIR || './.taskport',
+    auth: e.AUTH_JWKS_URL
+      ? { mode: 'jwks', jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER || undefined, audience: e.AUTH_AUDIENCE || undefined }
+      : { mode: 'development' },
+    redisUrl: e.REDIS_URL || undefined,
+    secretKey,
+    logLevel: level ?? 'info',
+    production,
+  })
+}

@@ -1,0 +1,89 @@
+// The composition root of the service: configuration -> database -> use cases -> authentication -> Koa.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { pino, type Logger } from 'pino'
+import type Koa from 'koa'
+import type { UnitOfWork } from '../application/index.js'
+import { createTaskport } from '../application/taskport.js'
+import { loadDevKeys } from '../adapters/auth/dev-keys.js'
+import { jwksAuthenticator } from '../adapters/auth/jwks-authenticator.js'
+import { createHttpApp } from '../adapters/http/app.js'
+import type { Authenticate } from '../adapters/http/authenticate.js'
+import { nodeTokenSecrets, randomIds, systemClock } from '../adapters/system/index.js'
+import type { Config } from './config.js'
+import { openTaskportDatabase } from './database.js'
+
+export interface TaskportAppOptions {
+  readonly uow: UnitOfWork
+  readonly authenticate: Authenticate
+  readonly logger?: Logger
+  readonly publicJwks?: object
+  readonly databaseReady?: () => Promise<boolean>
+}
+
+/**
+ * taskport as a Koa application, for a host that mounts it under its own prefix (e.g. with koa-mount) and
+ * brings its own database (`mikroOrmUnitOfWork(orm)`, `openTaskportDatabase({ databaseUrl })`) and authentication.
+ */
+export const createTaskportApp = (options: TaskportAppOptions): Koa =>
+  createHttpApp({
+    taskport: createTaskport({ uow: options.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets }),
+    authenticate: options.authenticate,
+    databaseReady: options.databaseReady ?? (async () => true),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.publicJwks ? { publicJwks: options.publicJwks } : {}),
+  })
+
+export const createLogger = (level: Config['logLevel']): Logger =>
+  pino({ level, redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', '*.token', 'password', '*.password'], censor: '[redacted]' } })
+
+export interface RunningServer {
+  readonly url: string
+  /** Development mode only: a ready bearer token for `dev` (printed at start-up). */
+  readonly devToken?: string
+  /** Finishes in-flight requests, then closes the database (and stops the embedded server). */
+  close(): Promise<void>
+}
+
+export const startServer = async (config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> => {
+  const db = await openTaskportDatabase({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    dataDir: config.dataDir,
+    onLog: (line) => logger.debug({ postgres: line }, 'embedded postgres'),
+  })
+  let authenticate: Authenticate
+  let publicJwks: object | undefined
+  let devToken: string | undefined
+  if (config.auth.mode === 'jwks') {
+    authenticate = jwksAuthenticator({ jwksUrl: config.auth.jwksUrl, issuer: config.auth.issuer, audience: config.auth.audience })
+  } else {
+    const dev = await loadDevKeys(join(config.dataDir, 'keys'))
+    authenticate = dev.authenticate
+    publicJwks = dev.jwks
+    devToken = await dev.sign({ sub: 'dev', email: 'dev@localhost', name: 'Developer', role: 'admin' })
+  }
+  const app = createTaskportApp({
+    uow: db.uow,
+    authenticate,
+    logger,
+    ...(publicJwks ? { publicJwks } : {}),
+    databaseReady: async () => (await db.ping()),
+  })
+  const server: Server = createServer(app.callback())
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => resolve())
+  })
+  const address = server.address() as AddressInfo
+  const url = `http://${config.host}:${address.port}`
+  return {
+    url,
+    ...(devToken ? { devToken } : {}),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections?.()
+      await db.close()
+    },
+  }
+}

@@ -1,0 +1,36 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { decodeConfig } from '../../src/main/config.js'
+
+test('defaults: port 3000 on 127.0.0.1, embedded database in ./.taskport, development auth, info logs', () => {
+  const config = decodeConfig({})
+  assert.ok(E.isRight(config))
+  if (E.isRight(config)) {
+    assert.equal(
+      { port: config.right.port, host: config.right.host, db: config.right.databaseUrl, dir: config.right.dataDir, auth: config.right.auth, level: config.right.logLevel },
+      { port: 3000, host: '127.0.0.1', db: undefined, dir: './.taskport', auth: { mode: 'development' }, level: 'info' },
+    )
+  }
+})
+
+test('every bad value is named', () => {
+  const config = decodeConfig({
+    PORT: 'abc', DATABASE_URL: 'mysql://x', AUTH_JWKS_URL: 'not a url', REDIS_URL: 'http://x', TASKPORT_SECRET_KEY: 'short', LOG_LEVEL: 'loud',
+  })
+  assert.ok(E.isLeft(config))
+  if (E.isLeft(config)) {
+    assert.equal(config.left.map((l) => l.split(':')[0]), ['PORT', 'DATABASE_URL', 'AUTH_JWKS_URL', 'REDIS_URL', 'TASKPORT_SECRET_KEY', 'LOG_LEVEL'])
+  }
+})
+
+test('production refuses development mode and a missing secret key', () => {
+  const config = decodeConfig({ NODE_ENV: 'production' })
+  assert.ok(E.isLeft(config) && config.left.some((l) => l.startsWith('AUTH_JWKS_URL')) && config.left.some((l) => l.startsWith('TASKPORT_SECRET_KEY')))
+  const ok = decodeConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://sso/jwks', TASKPORT_SECRET_KEY: 'a'.repeat(64), AUTH_AUDIENCE: 'tp' })
+  assert.ok(E.isRight(ok) && ok.right.auth.mode === 'jwks' && ok.right.secretKey?.length === 32)
+  const b64 = decodeConfig({ TASKPORT_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') })
+  assert.ok(E.isRight(b64) && b64.right.secretKey?.equals(Buffer.alloc(32, 7)))
+})
+
+test.run()

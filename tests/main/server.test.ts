@@ -1,0 +1,52 @@
+// The service as `npm start` runs it, in-process: development mode with its own key, JWKS endpoint, the printed
+// token, the CLI that mints more, and a clear exit on bad configuration.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { pino } from 'pino'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { decodeConfig } from '../../src/main/config.js'
+import { startServer } from '../../src/main/server.js'
+import { freshDatabase } from '../support/postgres.js'
+
+const cli = (args: string[], env: Record<string, string>) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, ...env } })
+
+test('development mode: the printed token works, the JWKS is served, the CLI mints tokens', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'taskport-server-'))
+  const database = await freshDatabase()
+  const config = decodeConfig({ PORT: '0', DATABASE_URL: database.url, TASKPORT_DATA_DIR: dataDir })
+  if (E.isLeft(config)) throw new Error(config.left.join())
+  const server = await startServer(config.right, pino({ level: 'silent' }))
+  try {
+    assert.type(server.devToken, 'string')
+    const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ d?: string; kty: string }> }
+    assert.is(jwks.keys.length, 1)
+    assert.is(jwks.keys[0]?.d, undefined, 'the private part is never served')
+    const mine = await fetch(`${server.url}/api/projects`, { headers: { authorization: `Bearer ${server.devToken}` } })
+    assert.is(mine.status, 200)
+    const minted = cli(['token', '--sub', 'alice', '--email', 'alice@example.com'], { TASKPORT_DATA_DIR: dataDir })
+    assert.is(minted.status, 0, minted.stderr)
+    const alice = await fetch(`${server.url}/api/projects`, { headers: { authorization: `Bearer ${minted.stdout.trim()}` } })
+    const body = (await alice.json()) as { items: Array<{ slug: string }> }
+    assert.equal(body.items.map((p) => p.slug), ['default-alice'])
+    const refused = cli(['token', '--sub', 'alice'], { TASKPORT_DATA_DIR: dataDir, NODE_ENV: 'production' })
+    assert.is(refused.status, 78)
+    assert.match(refused.stderr, 'refused when NODE_ENV=production')
+  } finally {
+    await server.close()
+    await database.drop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+})
+
+test('a bad configuration stops the start with exit code 78 and names the variable', () => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/start.ts'], { encoding: 'utf8', env: { ...process.env, PORT: 'eighty' } })
+  assert.is(run.status, 78)
+  assert.match(run.stderr, 'PORT: "eighty" is not a port number')
+})
+
+test.run()
