@@ -5,6 +5,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import Koa, { type Next } from 'koa'
 import type { Taskport } from '../../application/taskport.js'
 import { agentRoutes } from './agent-routes.js'
+import { docsRoutes } from './docs-routes.js'
 import { AuthUnavailable, type Authenticate } from './authenticate.js'
 import { HttpProblem, type Ctx } from './http-context.js'
 import { accessLog, cors, errors, jsonBody, requestId, trailingSlash, type HttpLogger } from './middleware.js'
@@ -47,8 +48,8 @@ const authentication = (deps: HttpDeps) => async (ctx: Ctx, next: Next) => {
   await next()
 }
 
-export const createHttpApp = (deps: HttpDeps): Koa => {
-  const app = new Koa()
+/** The router with every route of the service (exported for the OpenAPI drift test). */
+export const createRouter = (deps: HttpDeps): Router => {
   const router = new Router()
   router.get('/health', (ctx) => {
     ctx.body = { status: 'ok' }
@@ -57,7 +58,10 @@ export const createHttpApp = (deps: HttpDeps): Koa => {
     const ok = await deps.databaseReady().catch(() => false)
     ctx.status = ok ? 200 : 503
     if (!ok) ctx.set('Retry-After', '5')
-    ctx.body = ok ? { status: 'ready', database: 'ok' } : { status: 'unavailable', database: 'unavailable' }
+    // The contract's readiness fields, inside the contract's error shape when unavailable.
+    ctx.body = ok
+      ? { status: 'ready', database: 'ok' }
+      : { ...problem(503, 'service_unavailable', 'Database unavailable').body, status: 'unavailable', database: 'unavailable' }
   })
   if (deps.publicJwks) {
     const jwks = deps.publicJwks
@@ -65,10 +69,16 @@ export const createHttpApp = (deps: HttpDeps): Koa => {
       ctx.body = jwks
     })
   }
+  docsRoutes(router)
   projectRoutes(router, deps.taskport)
   agentRoutes(router, deps.taskport)
   taskRoutes(router, deps.taskport)
+  return router
+}
 
+export const createHttpApp = (deps: HttpDeps): Koa => {
+  const app = new Koa()
+  const router = createRouter(deps)
   app.use(requestId)
   app.use(cors(deps.corsOrigin ?? '*'))
   app.use(accessLog(deps.logger ?? silent))

@@ -1,0 +1,132 @@
+// The OpenAPI 3.1 document of the routes. Request bodies are generated from the io-ts codecs the routes decode
+// with; tests check that every registered route is documented and that responses carry the documented fields.
+import type * as t from 'io-ts'
+import {
+  AddMemberC, AssignC, ChangeRoleC, ChangeStatusC, CreateProjectC, CreateTaskC, ProgressC, RegisterAgentC, RejectC,
+  UpdateAgentC, UpdateProjectC, UpdateTaskC,
+} from './decode.js'
+import { toJsonSchema, type JsonSchema } from './json-schema.js'
+
+const str = { type: 'string' }
+const nstr = { type: ['string', 'null'] }
+const int = { type: 'integer' }
+const nint = { type: ['integer', 'null'] }
+const time = { type: 'string', format: 'date-time' }
+const ntime = { type: ['string', 'null'], format: 'date-time' }
+const obj = (properties: Record<string, unknown>): JsonSchema => ({ type: 'object', properties, required: Object.keys(properties) })
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+
+export const SCHEMAS: Record<string, JsonSchema> = {
+  Error: {
+    type: 'object',
+    properties: {
+      error: { type: 'string', enum: ['validation_error', 'domain_rule_violation', 'invalid_transition', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed', 'conflict', 'precondition_failed', 'payload_too_large', 'rate_limited', 'service_unavailable', 'internal_error'] },
+      detail: str,
+      status_code: int,
+      errors: { type: 'array', items: obj({ path: str, message: str }) },
+      allowed: { type: 'array', items: str },
+    },
+    required: ['error', 'detail', 'status_code'],
+  },
+  Project: obj({ id: int, slug: str, key: str, name: str, description: nstr, owner_id: nstr, member_count: int, task_count: int, created_at: time, updated_at: time }),
+  Member: obj({ worker_id: int, type: { type: 'string', enum: ['human', 'agent'] }, handle: str, name: str, email: nstr, user_id: nstr, agent_type: nstr, role: { type: 'string', enum: ['viewer', 'member', 'admin', 'owner'] }, joined_at: time }),
+  Agent: obj({ id: int, handle: str, name: str, agent_type: nstr, capabilities: { type: 'array', items: str }, created_by_id: nint, created_at: time, updated_at: time }),
+  ExternalLink: obj({ source: str, external_id: str, external_url: nstr }),
+  Task: obj({
+    id: int, project_id: int, number: int, short_id: str, title: str, description: nstr, status: str, priority: str,
+    tags: { type: 'array', items: str }, due_date: { type: ['string', 'null'], format: 'date' }, story_points: { type: ['number', 'null'] },
+    assignee_id: nint, assignee_handle: nstr, parent_task_id: nint, progress_percent: int, rollup_progress_percent: int, version: int,
+    created_by_id: nint, started_at: ntime, completed_at: ntime, created_at: time, updated_at: time,
+    external_links: { type: 'array', items: ref('ExternalLink') },
+  }),
+  AuditEntry: obj({
+    id: int, project_id: nint, entity_type: str, entity_id: str, action: str, actor_id: { type: ['integer', 'string'] },
+    actor_type: { type: 'string', enum: ['human', 'agent', 'api_token'] }, details: { type: 'object' }, created_at: time,
+  }),
+}
+SCHEMAS.TaskDetail = { allOf: [ref('Task'), obj({ subtasks: { type: 'array', items: ref('Task') }, recent_audit: { type: 'array', items: ref('AuditEntry') } })] }
+
+const page = (item: string) => obj({ items: { type: 'array', items: ref(item) }, next_cursor: nstr })
+
+interface Route {
+  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete'
+  readonly path: string
+  readonly summary: string
+  readonly body?: t.Mixed
+  readonly status: number
+  readonly response?: JsonSchema
+  readonly query?: readonly string[]
+  readonly errors: readonly number[]
+  readonly public?: boolean
+  readonly ifMatch?: boolean
+}
+
+const PAGE = ['limit', 'cursor']
+const W = [400, 401, 403, 404] as const
+
+export const ROUTES: readonly Route[] = [
+  { method: 'get', path: '/health', summary: 'Liveness', status: 200, response: obj({ status: str }), errors: [], public: true },
+  { method: 'get', path: '/health/ready', summary: 'Readiness (database)', status: 200, response: obj({ status: str, database: str }), errors: [503], public: true },
+  { method: 'get', path: '/api/projects', summary: 'Projects of the caller', status: 200, response: page('Project'), query: PAGE, errors: [400, 401] },
+  { method: 'post', path: '/api/projects', summary: 'Create a project', body: CreateProjectC, status: 201, response: ref('Project'), errors: [400, 401, 409, 413] },
+  { method: 'get', path: '/api/projects/{pid}', summary: 'A project', status: 200, response: ref('Project'), errors: [401, 404] },
+  { method: 'put', path: '/api/projects/{pid}', summary: 'Update a project (admin+)', body: UpdateProjectC, status: 200, response: ref('Project'), errors: W },
+  { method: 'delete', path: '/api/projects/{pid}', summary: 'Delete a project (owner)', status: 204, query: ['force'], errors: [401, 403, 404, 409] },
+  { method: 'get', path: '/api/projects/{pid}/members', summary: 'Members, humans and agents', status: 200, response: page('Member'), query: PAGE, errors: [400, 401, 404] },
+  { method: 'post', path: '/api/projects/{pid}/members', summary: 'Add a member (admin+)', body: AddMemberC, status: 201, response: ref('Member'), errors: [...W, 409] },
+  { method: 'patch', path: '/api/projects/{pid}/members/{worker_id}', summary: 'Change a role (admin+)', body: ChangeRoleC, status: 200, response: ref('Member'), errors: W },
+  { method: 'delete', path: '/api/projects/{pid}/members/{worker_id}', summary: 'Remove a member (admin+)', status: 204, errors: W },
+  { method: 'post', path: '/api/workers/agents', summary: 'Register an agent', body: RegisterAgentC, status: 201, response: ref('Agent'), errors: [400, 401, 403, 409] },
+  { method: 'get', path: '/api/workers/agents', summary: 'Registered agents', status: 200, response: page('Agent'), query: PAGE, errors: [400, 401] },
+  { method: 'get', path: '/api/workers/agents/{id}', summary: 'An agent', status: 200, response: ref('Agent'), errors: [401, 404] },
+  { method: 'put', path: '/api/workers/agents/{id}', summary: 'Update an agent (creator or platform admin)', body: UpdateAgentC, status: 200, response: ref('Agent'), errors: W },
+  { method: 'delete', path: '/api/workers/agents/{id}', summary: 'Delete an agent (creator or platform admin)', status: 204, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/projects/{pid}/tasks', summary: 'Tasks of a project', status: 200, response: page('Task'), query: [...PAGE, 'status', 'assignee_id', 'priority', 'tag', 'parent_id', 'q'], errors: [400, 401, 404] },
+  { method: 'post', path: '/api/projects/{pid}/tasks', summary: 'Create a task', body: CreateTaskC, status: 201, response: ref('Task'), errors: W },
+  { method: 'get', path: '/api/tasks/{id}', summary: 'A task with subtasks and recent audit', status: 200, response: ref('TaskDetail'), errors: [401, 404] },
+  { method: 'put', path: '/api/tasks/{id}', summary: 'Update a task', body: UpdateTaskC, status: 200, response: ref('Task'), errors: [...W, 412], ifMatch: true },
+  { method: 'delete', path: '/api/tasks/{id}', summary: 'Delete a task (force: with its subtree)', status: 204, query: ['force'], errors: [401, 403, 404, 409] },
+  { method: 'patch', path: '/api/tasks/{id}/status', summary: 'Change the status', body: ChangeStatusC, status: 200, response: ref('Task'), errors: [...W, 412], ifMatch: true },
+  { method: 'patch', path: '/api/tasks/{id}/progress', summary: 'Report progress', body: ProgressC, status: 200, response: ref('Task'), errors: W },
+  { method: 'patch', path: '/api/tasks/{id}/assign', summary: 'Assign or unassign', body: AssignC, status: 200, response: ref('Task'), errors: W },
+  { method: 'post', path: '/api/tasks/{id}/subtasks', summary: 'Create a subtask', body: CreateTaskC, status: 201, response: ref('Task'), errors: W },
+  { method: 'post', path: '/api/tasks/{id}/approve', summary: 'Approve a task in review', status: 200, response: ref('Task'), errors: W },
+  { method: 'post', path: '/api/tasks/{id}/reject', summary: 'Reject a task in review', body: RejectC, status: 200, response: ref('Task'), errors: W },
+  { method: 'get', path: '/api/tasks/{id}/audit', summary: 'Audit of a task (oldest first)', status: 200, response: page('AuditEntry'), query: PAGE, errors: [400, 401, 404] },
+  { method: 'get', path: '/api/projects/{pid}/audit', summary: 'Audit of a project (newest first)', status: 200, response: page('AuditEntry'), query: [...PAGE, 'actor_id', 'action', 'entity_type'], errors: [400, 401, 404] },
+  { method: 'get', path: '/api/audit', summary: 'Entries by one actor across the caller projects', status: 200, response: page('AuditEntry'), query: [...PAGE, 'actor_id'], errors: [400, 401] },
+]
+
+const REASONS: Record<number, string> = {
+  400: 'Validation error, domain rule violation or invalid transition', 401: 'Missing or invalid credentials',
+  403: 'Role too low', 404: 'Not found, or not a member of its project', 409: 'Conflict', 412: 'If-Match version mismatch',
+  413: 'Body over 1 MiB', 503: 'Unavailable',
+}
+
+export const openApiDocument = (): Record<string, unknown> => {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const r of ROUTES) {
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: int }))
+    const query = (r.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 200 } : str }))
+    const responses: Record<string, unknown> = {
+      [String(r.status)]: r.response ? { description: 'Success', content: { 'application/json': { schema: r.response } } } : { description: 'Success' },
+    }
+    for (const code of [...r.errors, 500]) responses[String(code)] = { description: REASONS[code] ?? 'Internal error', content: { 'application/json': { schema: ref('Error') } } }
+    paths[r.path] ??= {}
+    ;(paths[r.path] as Record<string, unknown>)[r.method] = {
+      summary: r.summary,
+      ...(r.public ? { security: [] } : {}),
+      parameters: [...params, ...query, ...(r.ifMatch ? [{ name: 'If-Match', in: 'header', required: false, schema: str }] : [])],
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(r.body) } } } } : {}),
+      responses,
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'taskport', version: '1', description: 'Project and task management API (contract v1).' },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }, schemas: SCHEMAS },
+    paths,
+  }
+}
