@@ -161,4 +161,29 @@ it('JWKS outage: cached keys keep working; an unknown key with the endpoint down
   api.jwks.up = true
 })
 
+it('members and agents over HTTP: change a role, remove a member, update and list agents', async ({ api }) => {
+  const pid = (await api.call('POST', '/api/projects', { as: 'owen', body: { slug: 'members-http', name: 'M' } })).body.id
+  await api.call('GET', '/api/projects', { as: 'mia' })
+  const mia = (await api.call('POST', `/api/projects/${pid}/members`, { as: 'owen', body: { user_id: 'mia', email: 'mia@example.com' } })).body
+  const promoted = await api.call('PATCH', `/api/projects/${pid}/members/${mia.worker_id}/`, { as: 'owen', body: { role: 'admin' } })
+  assert.is(promoted.body.role, 'admin')
+  isError(await api.call('PATCH', `/api/projects/${pid}/members/${mia.worker_id}`, { as: 'owen', body: { role: 'emperor' } }), 400, 'validation_error')
+  isError(await api.call('PATCH', `/api/projects/${pid}/members/999999`, { as: 'owen', body: { role: 'viewer' } }), 404, 'not_found')
+  const owner = (await api.call('GET', `/api/projects/${pid}/members`, { as: 'owen' })).body.items.find((m: any) => m.role === 'owner')
+  isError(await api.call('DELETE', `/api/projects/${pid}/members/${owner.worker_id}`, { as: 'mia' }), 400, 'domain_rule_violation')
+  assert.is((await api.call('DELETE', `/api/projects/${pid}/members/${mia.worker_id}`, { as: 'owen' })).status, 204)
+  isError(await api.call('GET', `/api/projects/${pid}`, { as: 'mia' }), 404, 'not_found')
+  const agent = (await api.call('POST', '/api/workers/agents', { as: 'owen', body: { handle: '@http-bot', agent_type: 'x' } })).body
+  assert.is((await api.call('PUT', `/api/workers/agents/${agent.id}`, { as: 'owen', body: { name: 'HTTP bot', capabilities: ['a'] } })).body.name, 'HTTP bot')
+  const list = await api.call('GET', '/api/workers/agents?limit=200', { as: 'owen' })
+  assert.ok(list.body.items.some((a: any) => a.handle === '@http-bot'))
+})
+
+it('CORS preflight is answered; responses carry the CORS header', async ({ api }) => {
+  const res = await fetch(`${api.base}/api/projects`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } })
+  assert.is(res.status, 204)
+  assert.match(res.headers.get('access-control-allow-headers') ?? '', 'Authorization')
+  assert.is((await api.call('GET', '/health')).headers.get('access-control-allow-origin'), '*')
+})
+
 it.run()
