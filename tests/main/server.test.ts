@@ -1,6 +1,6 @@
 // The service as `npm start` runs it, in-process: development mode with its own key, JWKS endpoint, the printed
 // token, the CLI that mints more, and a clear exit on bad configuration.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -47,6 +47,45 @@ test('a bad configuration stops the start with exit code 78 and names the variab
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/start.ts'], { encoding: 'utf8', env: { ...process.env, PORT: 'eighty' } })
   assert.is(run.status, 78)
   assert.match(run.stderr, 'PORT: "eighty" is not a port number')
+})
+
+test('SIGTERM: in-flight requests finish, then the process exits 0 with the database closed', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'taskport-sigterm-'))
+  const database = await freshDatabase()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/start.ts'], {
+    env: { ...process.env, PORT: '0', DATABASE_URL: database.url, TASKPORT_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()))
+  try {
+    const [url, token] = await new Promise<[string, string]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 30_000)
+      child.stdout.on('data', () => {
+        const url = /"url":"(http:[^"]+)"/.exec(output)?.[1]
+        const token = /Bearer token[^\n]*\n\n(\S+)/.exec(output)?.[1]
+        if (url && token) {
+          clearTimeout(timer)
+          resolve([url, token])
+        }
+      })
+    })
+    const inFlight = Array.from({ length: 50 }, () =>
+      fetch(`${url}/api/projects`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status, () => 'not accepted' as const))
+    await Promise.race(inFlight) // the server is busy with the others now
+    child.kill('SIGTERM')
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    const statuses = await Promise.all(inFlight)
+    assert.is(code, 0)
+    assert.match(output, '"msg":"stopped"')
+    // Every request the server had accepted got its answer; none was cut off with an error status.
+    assert.ok(statuses.every((s) => s === 200 || s === 'not accepted'), JSON.stringify(statuses))
+    assert.ok(statuses.filter((s) => s === 200).length > 1, 'requests in flight at the signal were answered')
+  } finally {
+    child.kill('SIGKILL')
+    await database.drop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
 })
 
 test.run()

@@ -2,6 +2,7 @@
 // and a JSON body reader with the 1 MiB limit.
 import { randomUUID } from 'node:crypto'
 import type { Next } from 'koa'
+import { StoreUnavailable } from '../../application/index.js'
 import { HttpProblem, type Ctx } from './http-context.js'
 import { problem } from './problem.js'
 
@@ -30,9 +31,13 @@ export const errors = (logger: HttpLogger) => async (ctx: Ctx, next: Next) => {
       ctx.body = p.body
     }
   } catch (error) {
+    const unavailable = error instanceof StoreUnavailable
     const p = error instanceof HttpProblem
       ? error.problem
-      : problem(500, 'internal_error', `Internal error (request ${ctx.state.requestId ?? '-'})`)
+      : unavailable
+        ? problem(503, 'service_unavailable', 'Database unavailable, retry later')
+        : problem(500, 'internal_error', `Internal error (request ${ctx.state.requestId ?? '-'})`)
+    if (unavailable) ctx.set('Retry-After', '5')
     if (!(error instanceof HttpProblem)) {
       logger.error({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'request failed')
     }

@@ -8,9 +8,9 @@ import {
 import type { Caller, Principal } from '../caller.js'
 import type { Deps } from '../deps.js'
 import { unauthorized, type AppError } from '../errors.js'
-import type { Stores } from '../ports/index.js'
+import { UniqueViolation, type Stores } from '../ports/index.js'
 import { insertProject } from '../projects/insert-project.js'
-import { transact } from '../transaction.js'
+import { storeFailure } from '../transaction.js'
 
 const provisionDefaultProject = async (stores: Stores, human: Worker, now: Date): Promise<E.Either<AppError, unknown>> => {
   const base = defaultProjectSlug(human.handle, new Set())
@@ -18,30 +18,43 @@ const provisionDefaultProject = async (stores: Stores, human: Worker, now: Date)
   return insertProject(stores, human, { slug, name: DEFAULT_PROJECT_NAME }, { type: 'human', id: human.id }, now)
 }
 
-export const identify = (deps: Pick<Deps, 'uow' | 'clock'>) => (principal: Principal): Promise<E.Either<AppError, Caller>> =>
-  transact(deps.uow, async (stores) => {
-    const now = deps.clock.now()
-    if (principal.kind === 'agent') {
-      const agent = await stores.workers.byHandle(principal.handle)
-      if (!agent || agent.type !== 'agent') return E.left(unauthorized(`Unknown agent ${principal.handle}`))
-      return E.right({ worker: agent, platformAdmin: false })
+/** Concurrent first requests of one user (or of two users whose handles collide) race on unique keys. */
+const PROVISIONING_RETRIES = 5
+
+export const identify = (deps: Pick<Deps, 'uow' | 'clock'>) => async (principal: Principal): Promise<E.Either<AppError, Caller>> => {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await deps.uow.run((stores) => resolveCaller(deps, stores, principal))
+    } catch (error) {
+      // The loser of the race runs again and finds what the winner created (or derives the next free handle).
+      if (!(error instanceof UniqueViolation) || attempt >= PROVISIONING_RETRIES) return storeFailure(error)
     }
-    const platformAdmin = principal.platformAdmin === true
-    const known = await stores.workers.byUserId(principal.userId)
-    let human: Worker
-    if (known) {
-      human = refreshHuman(known, principal, now)
-      if (human !== known) await stores.workers.update(human)
-    } else {
-      const source = principal.email ?? principal.userId
-      const handle = deriveHandle(source, await stores.workers.handlesStartingWith(handleBase(source)))
-      const draft = createHuman(principal, handle, now, true)
-      if (E.isLeft(draft)) return E.left(unauthorized(`Token claims rejected: ${draft.left._tag === 'ValidationFailed' ? draft.left.issues.map((i) => `${i.path} ${i.message}`).join('; ') : 'invalid'}`))
-      human = await stores.workers.insert(draft.right)
-    }
-    if (known === undefined || known.firstSeenAt === null) {
-      const provisioned = await provisionDefaultProject(stores, human, now)
-      if (E.isLeft(provisioned)) return provisioned
-    }
-    return E.right({ worker: human, platformAdmin })
-  })
+  }
+}
+
+const resolveCaller = async (deps: Pick<Deps, 'clock'>, stores: Stores, principal: Principal): Promise<E.Either<AppError, Caller>> => {
+  const now = deps.clock.now()
+  if (principal.kind === 'agent') {
+    const agent = await stores.workers.byHandle(principal.handle)
+    if (!agent || agent.type !== 'agent') return E.left(unauthorized(`Unknown agent ${principal.handle}`))
+    return E.right({ worker: agent, platformAdmin: false })
+  }
+  const platformAdmin = principal.platformAdmin === true
+  const known = await stores.workers.byUserId(principal.userId)
+  let human: Worker
+  if (known) {
+    human = refreshHuman(known, principal, now)
+    if (human !== known) await stores.workers.update(human)
+  } else {
+    const source = principal.email ?? principal.userId
+    const handle = deriveHandle(source, await stores.workers.handlesStartingWith(handleBase(source)))
+    const draft = createHuman(principal, handle, now, true)
+    if (E.isLeft(draft)) return E.left(unauthorized(`Token claims rejected: ${draft.left._tag === 'ValidationFailed' ? draft.left.issues.map((i) => `${i.path} ${i.message}`).join('; ') : 'invalid'}`))
+    human = await stores.workers.insert(draft.right)
+  }
+  if (known === undefined || known.firstSeenAt === null) {
+    const provisioned = await provisionDefaultProject(stores, human, now)
+    if (E.isLeft(provisioned)) return provisioned
+  }
+  return E.right({ worker: human, platformAdmin })
+}

@@ -17,3 +17,11 @@ export class ConcurrentUpdate extends Error {
     this.name = 'ConcurrentUpdate'
   }
 }
+
+/** The database cannot be reached (connection refused, lost, or no connection to be had): retry later (503). */
+export class StoreUnavailable extends Error {
+  constructor(readonly reason: string) {
+    super(`database unavailable: ${reason}`)
+    this.name = 'StoreUnavailable'
+  }
+}

@@ -134,6 +134,13 @@ it('task detail and a task page cost the same number of statements for 1 or 30 s
   assert.equal(await cost(1), await cost(30))
 })
 
+it('20 concurrent first requests of one new user provision exactly one worker and one Default project', async (ctx) => {
+  const results = await Promise.all(Array.from({ length: 20 }, () => ctx.tp.identify({ kind: 'user', userId: 'sso|zoe', email: 'zoe@example.com' })))
+  assert.is(new Set(results.map((r) => right(r).worker.id)).size, 1)
+  const [row] = await raw(ctx, "select (select count(*)::int from workers where user_id = 'sso|zoe') as workers, (select count(*)::int from projects where slug like 'default-zoe%') as projects")
+  assert.equal(row, { workers: 1, projects: 1 })
+})
+
 it('statements per use case: create task, change status, task-sync update', async (ctx) => {
   const { raw: token } = right(await ctx.tp.apiTokens.create(ctx.alice, ctx.projectId, { name: 'jira' }))
   ctx.statements.length = 0

@@ -2,7 +2,7 @@
 // or an exception rolls it back.
 import * as E from 'fp-ts/lib/Either.js'
 import type { MikroORM } from '@mikro-orm/postgresql'
-import type { Stores, UnitOfWork } from '../../../application/index.js'
+import { StoreUnavailable, type Stores, type UnitOfWork } from '../../../application/index.js'
 import { pgAuditLog } from './audit-log.js'
 import { pgLinkStore } from './link-store.js'
 import { pgMemberStore } from './member-store.js'
@@ -21,6 +21,18 @@ export const pgStores = (sql: Sql): Stores => ({
   tokens: pgTokenStore(sql),
   audit: pgAuditLog(sql),
 })
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300'])
+
+/** Failures of the connection rather than of the statement: the server is down, restarting, or out of slots. */
+const isConnectionFailure = (error: unknown): boolean => {
+  const e = error as { code?: string; name?: string; message?: string }
+  return (
+    (e.code !== undefined && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08'))) ||
+    e.name === 'ConnectionException' ||
+    /Connection terminated|Timeout acquiring a connection|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '')
+  )
+}
 
 /** Carries a Left out of `transactional` so that MikroORM rolls the transaction back. */
 class Rollback<L> {
@@ -44,6 +56,7 @@ export const mikroOrmUnitOfWork = (orm: MikroORM, onStatements?: StatementCounte
       })
     } catch (error) {
       if (error instanceof Rollback) return error.result
+      if (isConnectionFailure(error)) throw new StoreUnavailable((error as Error).message)
       throw error
     } finally {
       if (onStatements && sql.current) onStatements(sql.current.statements)
