@@ -2,6 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { invalidField } from '../domain/index.js'
 import type { AppError } from './errors.js'
+import type { KeysetQuery } from './ports/index.js'
 
 export interface Page<T> {
   readonly items: readonly T[]
@@ -46,3 +47,10 @@ export const toPage = <T, K>(rows: readonly T[], limit: number, keyOf: (row: T) 
 }
 
 export const isIdKey = (value: unknown): value is number => Number.isSafeInteger(value)
+
+/** Asks the store for one row more than the page and cuts it into items and the next cursor. */
+export const fetchPage = async <T, K>(
+  page: ResolvedPage<K>,
+  fetch: (query: KeysetQuery<K>) => Promise<readonly T[]>,
+  keyOf: (row: T) => unknown,
+): Promise<Page<T>> => toPage(await fetch({ after: page.after, limit: page.limit + 1 }), page.limit, keyOf)

@@ -7,15 +7,20 @@ import { auditJson, pageJson, taskDetailJson, taskJson } from './encode.js'
 import { body, callerOf, fail, idParam, ifMatch, pageRequest, queryString, respond, type Ctx } from './http-context.js'
 import { validationProblem } from './problem.js'
 
-const taskInput = (b: ReturnType<typeof CreateTaskC.encode>): TaskInput => ({
-  title: b.title,
+/** The optional task fields, shared by create and update: snake_case in, the domain's names out. */
+const taskFields = (b: ReturnType<typeof UpdateTaskC.encode>) => ({
   ...(b.description !== undefined ? { description: b.description } : {}),
   ...(b.priority !== undefined ? { priority: b.priority } : {}),
   ...(b.tags !== undefined ? { tags: b.tags } : {}),
   ...(b.due_date !== undefined ? { dueDate: b.due_date } : {}),
   ...(b.story_points !== undefined ? { storyPoints: b.story_points } : {}),
-  ...(b.assignee_id !== undefined ? { assigneeId: b.assignee_id } : {}),
   ...(b.parent_task_id !== undefined ? { parentTaskId: b.parent_task_id } : {}),
+})
+
+const taskInput = (b: ReturnType<typeof CreateTaskC.encode>): TaskInput => ({
+  title: b.title,
+  ...taskFields(b),
+  ...(b.assignee_id !== undefined ? { assigneeId: b.assignee_id } : {}),
 })
 
 const idOrNone = (raw: string | undefined, path: string, issues: Issue[]): number | 'none' | undefined => {
@@ -75,12 +80,7 @@ export const taskRoutes = (router: Router, tp: Taskport): void => {
     const expectedVersion = ifMatch(ctx)
     respond(ctx, await tp.tasks.update(callerOf(ctx), idParam(ctx, 'id'), {
       ...(b.title !== undefined ? { title: b.title } : {}),
-      ...(b.description !== undefined ? { description: b.description } : {}),
-      ...(b.priority !== undefined ? { priority: b.priority } : {}),
-      ...(b.tags !== undefined ? { tags: b.tags } : {}),
-      ...(b.due_date !== undefined ? { dueDate: b.due_date } : {}),
-      ...(b.story_points !== undefined ? { storyPoints: b.story_points } : {}),
-      ...(b.parent_task_id !== undefined ? { parentTaskId: b.parent_task_id } : {}),
+      ...taskFields(b),
       ...(expectedVersion !== undefined ? { expectedVersion } : {}),
     }), 200, taskJson)
   })

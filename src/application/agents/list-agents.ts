@@ -3,7 +3,7 @@ import type { Worker } from '../../domain/index.js'
 import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
-import { isIdKey, resolvePage, toPage, type Page, type PageRequest } from '../pagination.js'
+import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
 import { transact } from '../transaction.js'
 
 /** The global agent registry, by id (any authenticated caller may read it, to add agents to projects). */
@@ -11,6 +11,5 @@ export const listAgents = (deps: Pick<Deps, 'uow'>) => (_caller: Caller, request
   transact(deps.uow, async (stores) => {
     const page = resolvePage(request, isIdKey)
     if (E.isLeft(page)) return page
-    const rows = await stores.workers.listAgents({ after: page.right.after, limit: page.right.limit + 1 })
-    return E.right(toPage(rows, page.right.limit, (a) => a.id))
+    return E.right(await fetchPage(page.right, (q) => stores.workers.listAgents(q), (a) => a.id))
   })

@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../domain/index.js'
 import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
-import { isIdKey, resolvePage, toPage, type Page, type PageRequest } from '../pagination.js'
+import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
 import { transact } from '../transaction.js'
 
 /**
@@ -16,6 +16,5 @@ export const actorAudit = (deps: Pick<Deps, 'uow'>) =>
       const page = resolvePage(request, isIdKey)
       if (E.isLeft(page)) return page
       const scope = caller.platformAdmin ? 'all' : await stores.members.projectIdsOf(caller.worker.id)
-      const rows = await stores.audit.byActor(actorId ?? String(caller.worker.id), scope, { after: page.right.after, limit: page.right.limit + 1 })
-      return E.right(toPage(rows, page.right.limit, (e) => e.id))
+      return E.right(await fetchPage(page.right, (q) => stores.audit.byActor(actorId ?? String(caller.worker.id), scope, q), (e) => e.id))
     })

@@ -4,7 +4,7 @@ import { loadProject } from '../access.js'
 import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
-import { isIdKey, resolvePage, toPage, type Page, type PageRequest } from '../pagination.js'
+import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
 import type { AuditFilter } from '../ports/index.js'
 import { transact } from '../transaction.js'
 
@@ -16,6 +16,5 @@ export const projectAudit = (deps: Pick<Deps, 'uow'>) =>
       if (E.isLeft(page)) return page
       const context = await loadProject(stores, caller, projectId)
       if (E.isLeft(context)) return context
-      const rows = await stores.audit.forProject(projectId, filter, { after: page.right.after, limit: page.right.limit + 1 })
-      return E.right(toPage(rows, page.right.limit, (e) => e.id))
+      return E.right(await fetchPage(page.right, (q) => stores.audit.forProject(projectId, filter, q), (e) => e.id))
     })

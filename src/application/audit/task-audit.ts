@@ -4,7 +4,7 @@ import { loadTask } from '../access.js'
 import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
-import { isIdKey, resolvePage, toPage, type Page, type PageRequest } from '../pagination.js'
+import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
 import { transact } from '../transaction.js'
 
 /** A task's history, oldest first. */
@@ -15,6 +15,5 @@ export const taskAudit = (deps: Pick<Deps, 'uow'>) =>
       if (E.isLeft(page)) return page
       const context = await loadTask(stores, caller, taskId)
       if (E.isLeft(context)) return context
-      const rows = await stores.audit.forTask(taskId, { after: page.right.after, limit: page.right.limit + 1 })
-      return E.right(toPage(rows, page.right.limit, (e) => e.id))
+      return E.right(await fetchPage(page.right, (q) => stores.audit.forTask(taskId, q), (e) => e.id))
     })

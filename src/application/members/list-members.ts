@@ -3,7 +3,7 @@ import { loadProject } from '../access.js'
 import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
-import { isIdKey, resolvePage, toPage, type Page, type PageRequest } from '../pagination.js'
+import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
 import { transact } from '../transaction.js'
 import { memberViews, type MemberView } from '../views.js'
 
@@ -15,7 +15,6 @@ export const listMembers = (deps: Pick<Deps, 'uow'>) =>
       if (E.isLeft(page)) return page
       const context = await loadProject(stores, caller, projectId)
       if (E.isLeft(context)) return context
-      const rows = await stores.members.list(projectId, { after: page.right.after, limit: page.right.limit + 1 })
-      const result = toPage(rows, page.right.limit, (m) => m.workerId)
+      const result = await fetchPage(page.right, (q) => stores.members.list(projectId, q), (m) => m.workerId)
       return E.right({ items: await memberViews(stores, result.items), nextCursor: result.nextCursor })
     })

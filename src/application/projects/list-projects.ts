@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
-import { isIdKey, resolvePage, toPage, type Page, type PageRequest } from '../pagination.js'
+import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
 import { transact } from '../transaction.js'
 import { projectViews, type ProjectView } from '../views.js'
 
@@ -11,7 +11,6 @@ export const listProjects = (deps: Pick<Deps, 'uow'>) => (caller: Caller, reques
   transact(deps.uow, async (stores) => {
     const page = resolvePage(request, isIdKey)
     if (E.isLeft(page)) return page
-    const rows = await stores.projects.list(caller.platformAdmin ? 'all' : caller.worker.id, { after: page.right.after, limit: page.right.limit + 1 })
-    const result = toPage(rows, page.right.limit, (p) => p.id)
+    const result = await fetchPage(page.right, (q) => stores.projects.list(caller.platformAdmin ? 'all' : caller.worker.id, q), (p) => p.id)
     return E.right({ items: await projectViews(stores, result.items), nextCursor: result.nextCursor })
   })

@@ -100,6 +100,8 @@ const adoptWaitingChildren = async (stores: Stores, context: SyncContext, parent
     if (next === child) continue
     await stores.tasks.update(next, child.version)
     await stores.audit.append(auditEntry(context.actor, context.project.id, 'task', child.id, 'synced', taskChanges(child, next), context.now))
+    // The child may have been placed under another task meanwhile: that task no longer counts it.
+    if (child.parentTaskId !== null) await refreshRollup(stores, child.parentTaskId)
   }
   await refreshRollup(stores, parent.id)
 }

@@ -3,7 +3,7 @@ import { loadProject } from '../access.js'
 import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
-import { isIdKey, resolvePage, toPage, type Page, type PageRequest } from '../pagination.js'
+import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
 import type { TaskFilter } from '../ports/index.js'
 import { transact } from '../transaction.js'
 import { taskViews, type TaskView } from '../views.js'
@@ -16,7 +16,6 @@ export const listTasks = (deps: Pick<Deps, 'uow'>) =>
       if (E.isLeft(page)) return page
       const context = await loadProject(stores, caller, projectId)
       if (E.isLeft(context)) return context
-      const rows = await stores.tasks.list(projectId, filter, { after: page.right.after, limit: page.right.limit + 1 })
-      const result = toPage(rows, page.right.limit, (t) => t.id)
+      const result = await fetchPage(page.right, (q) => stores.tasks.list(projectId, filter, q), (t) => t.id)
       return E.right({ items: await taskViews(stores, context.right.project, result.items), nextCursor: result.nextCursor })
     })
