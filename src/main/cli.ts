@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `taskport token --sub alice --email alice@example.com [--name Alice] [--admin] [--agent] [--expires 30d]`:
 // mints a development-mode bearer token with the key in TASKPORT_DATA_DIR. Refused when NODE_ENV=production.
 import { parseArgs } from 'node:util'
