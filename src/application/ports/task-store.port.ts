@@ -33,6 +33,6 @@ export interface TaskWriter {
   insert(task: NewTask): Promise<Task>
   /** Writes the task if its stored version is still `expectedVersion`; otherwise throws ConcurrentUpdate. */
   update(task: Task, expectedVersion: number): Promise<void>
-  /** Deletes these tasks and their links. */
+  /** Deletes these tasks and their links; their children outside `ids` become top-level. */
   delete(ids: readonly TaskId[]): Promise<void>
 }

@@ -16,6 +16,9 @@ export interface WorkerWriter {
   /** Throws UniqueViolation('worker_handle' | 'worker_user_id'). */
   insert(worker: NewWorker): Promise<Worker>
   update(worker: Worker): Promise<void>
-  /** Deletes the worker and their memberships; tasks they created keep `created_by_id` null. */
+  /**
+   * Deletes the worker and their memberships; tasks they created or were assigned, agents they registered and
+   * tokens they created stay, with that reference set to null.
+   */
   delete(id: WorkerId): Promise<void>
 }

@@ -38,6 +38,9 @@ export const memoryWorkerStore = (t: Tables, seq: Sequences): WorkerReader & Wor
         if (task.createdById === id) t.tasks.set(taskId, { ...task, createdById: null })
         if (task.assigneeId === id) t.tasks.set(taskId, { ...(t.tasks.get(taskId) ?? task), assigneeId: null })
       }
+      // As ON DELETE SET NULL: agents they registered and tokens they created stay, without a creator.
+      for (const [workerId, worker] of t.workers) if (worker.createdById === id) t.workers.set(workerId, { ...worker, createdById: null })
+      for (const [tokenId, token] of t.tokens) if (token.createdById === id) t.tokens.set(tokenId, { ...token, createdById: null })
     },
   }
 }
