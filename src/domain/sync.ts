@@ -21,21 +21,25 @@ const STATUS_MAP_MAX_ENTRIES = 200
 export const validateStatusMap = (raw: Readonly<Record<string, string>>, path = 'status_map'): E.Either<DomainError, StatusMap> => {
   const entries = Object.entries(raw)
   if (entries.length > STATUS_MAP_MAX_ENTRIES) return collect({}, issue(path, `must have at most ${STATUS_MAP_MAX_ENTRIES} entries`))
-  const map: Record<string, TaskStatus> = {}
+  // A Map, not a plain object: external names such as `constructor` or `__proto__` must not meet
+  // Object.prototype (they were refused as conflicting, or silently dropped).
+  const map = new Map<string, TaskStatus>()
   const issues: Check[] = []
   for (const [key, value] of entries) {
     const lower = key.trim().toLowerCase()
+    const earlier = map.get(lower)
     if (lower.length === 0 || key.length > 100) {
       issues.push(issue(`${path}.${key}`, 'keys must be 1..100 characters'))
     } else if (!isTaskStatus(value)) {
       issues.push(issue(`${path}.${key}`, `must be one of ${TASK_STATUSES.join(', ')}`))
-    } else if (map[lower] !== undefined && map[lower] !== value) {
+    } else if (earlier !== undefined && earlier !== value) {
       issues.push(issue(`${path}.${key}`, 'maps a status that another key already maps differently (keys ignore case)'))
     } else {
-      map[lower] = value
+      map.set(lower, value)
     }
   }
-  return collect(map, ...issues)
+  // fromEntries defines own properties, so even a `__proto__` key is kept as data.
+  return collect<StatusMap>(Object.fromEntries(map), ...issues)
 }
 
 /** The default map overlaid with a custom one (custom keys win). */

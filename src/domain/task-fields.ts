@@ -23,10 +23,10 @@ export const checkPriority = (priority: string): Check =>
 export const normalizeTags = (tags: readonly string[]): readonly string[] => [...new Set(tags)]
 
 export const checkTags = (tags: readonly string[], path = 'tags'): Check => {
-  const unique = normalizeTags(tags)
-  if (unique.length > TAGS_MAX) return issue(path, `must have at most ${TAGS_MAX} tags`)
-  return unique.flatMap((tag, i) =>
-    tag.trim().length === 0 || tag.length > TAG_LENGTH_MAX
+  if (normalizeTags(tags).length > TAGS_MAX) return issue(path, `must have at most ${TAGS_MAX} tags`)
+  // Paths name the position in the request (a bad tag once, at its first occurrence), not in the de-duplicated list.
+  return tags.flatMap((tag, i) =>
+    tags.indexOf(tag) === i && (tag.trim().length === 0 || tag.length > TAG_LENGTH_MAX)
       ? issue(`${path}.${i}`, `must be a string of 1..${TAG_LENGTH_MAX} characters`)
       : ok,
   )

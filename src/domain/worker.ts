@@ -87,10 +87,13 @@ export interface AgentInput {
   readonly capabilities?: readonly string[]
 }
 
+/** Like tags: duplicates are dropped before counting, and a bad entry is reported at its first position in the request. */
 const checkCapabilities = (capabilities: readonly string[]): Check => {
-  if (capabilities.length > 50) return issue('capabilities', 'must have at most 50 entries')
+  if (new Set(capabilities).size > 50) return issue('capabilities', 'must have at most 50 entries')
   return capabilities.flatMap((c, i) =>
-    c.trim().length === 0 || c.length > 100 ? issue(`capabilities.${i}`, 'must be a string of 1..100 characters') : ok,
+    capabilities.indexOf(c) === i && (c.trim().length === 0 || c.length > 100)
+      ? issue(`capabilities.${i}`, 'must be a string of 1..100 characters')
+      : ok,
   )
 }
 
@@ -136,7 +139,7 @@ export const updateAgent = (agent: Worker, patch: AgentPatch, now: Date): E.Eith
     unchanged ? agent : { ...next, updatedAt: now },
     patch.name === undefined ? ok : nonEmptyText('name', patch.name, 200),
     patch.agentType === undefined ? ok : nonEmptyText('agent_type', patch.agentType, 50),
-    checkCapabilities(next.capabilities),
+    checkCapabilities(patch.capabilities ?? agent.capabilities),
   )
 }
 

@@ -381,6 +381,9 @@ test('parent: only a parent of the same source matches', async () => {
   const child = right(await f.tp.sync({ projectId: pid, rawToken: raw, payload: { source: 'jira', externalId: 'C-9', name: 'c', parentExternalId: 'P-9' } }))
   assert.is(taskOf(f, child.taskId).parentTaskId, null)
   assert.equal(child.warnings, ['parent P-9 not found; the task stays top-level until the parent arrives'])
+  // A parent of another source arriving later does not adopt the waiting child either.
+  right(await f.tp.sync({ projectId: pid, rawToken: raw, payload: { source: 'github', externalId: 'P-9', name: 'github parent' } }))
+  assert.is(taskOf(f, child.taskId).parentTaskId, null)
   const jiraParent = right(await f.tp.sync({ projectId: pid, rawToken: raw, payload: { source: 'jira', externalId: 'P-9', name: 'jira parent' } }))
   assert.is(taskOf(f, child.taskId).parentTaskId, jiraParent.taskId)
 })
@@ -640,12 +643,20 @@ test('race: a task update that loses to a concurrent change is retried and appli
   assert.equal(auditOf(f, r.taskId).map((e) => e.action), ['created', 'synced'])
 })
 
-const failingLinkInsert = (f: Fixture, error: () => Error) => {
+/** A unit of work whose `links.insert` throws `error` on the first `times` calls (then inserts as usual). */
+const failingLinkInsert = (f: Fixture, error: () => Error, times = 50) => {
   let attempts = 0
   const uow: UnitOfWork = {
     run: (work) => f.adapters.uow.run((stores) => work({
       ...stores,
-      links: { ...stores.links, insert: async () => { attempts += 1; throw error() } },
+      links: {
+        ...stores.links,
+        insert: async (link) => {
+          attempts += 1
+          if (attempts <= times) throw error()
+          return stores.links.insert(link)
+        },
+      },
     })),
   }
   return { tp: createTaskport({ ...f.adapters, uow }), attempts: () => attempts }
@@ -660,7 +671,7 @@ test('race: a unique violation of any other constraint is a Conflict at once, no
   assert.is(db(f).links.size, 0)
 })
 
-test('race: retries are bounded; a link that never inserts ends as a Conflict', async () => {
+test('race: retries are bounded; a link insert that keeps failing ends as a Conflict', async () => {
   const { f, pid, raw } = await setup()
   const broken = failingLinkInsert(f, () => new UniqueViolation('external_link'))
   left(await broken.tp.sync({ projectId: pid, rawToken: raw, payload: { source: 'jira', externalId: 'R-4', name: 'x' } }), 'Conflict')
