@@ -314,6 +314,15 @@ test('assignee: an unknown email stays pending with a warning, and is assigned w
   assert.equal(right(await push({ externalId: 'E-3', assigneeEmail: 'carol@example.com' })).warnings, [])
 })
 
+test('assignee: an explicit assignment meanwhile drops the pending sync assignee', async () => {
+  const { f, alice, pid, push } = await setup()
+  const r = right(await push({ externalId: 'E-6', assigneeEmail: 'carol@example.com' }))
+  right(await f.tp.tasks.assign(alice, r.taskId, alice.worker.id))
+  assert.is(linkOf(f, 'E-6')?.pendingAssigneeEmail, null)
+  right(await f.tp.members.add(alice, pid, { userId: 'sso|carol', email: 'carol@example.com' }))
+  assert.is(taskOf(f, r.taskId).assigneeId, alice.worker.id)
+})
+
 test('assignee: a known worker who is not a member of this project stays pending until added', async () => {
   const { f, alice, pid, push } = await setup()
   const bob = await f.human('bob') // has a worker (and an email) but no membership here

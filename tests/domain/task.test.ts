@@ -1,123 +1,208 @@
+import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { assign } from '../../src/domain/assignment.js'
+import type { DomainError } from '../../src/domain/errors.js'
+import { setParent } from '../../src/domain/hierarchy.js'
 import {
-  changedFields, checkDueDate, checkPercent, checkStoryPoints, checkTags, createTask, isPriority, normalizeTags, shortId, touch,
-  updateTaskFields,
-} from '../../src/domain/index.js'
+  changedFields, createTask, shortId, touch, TRACKED_FIELDS, updateTaskFields, type Task, type TaskPatch,
+} from '../../src/domain/task.js'
+import type { Priority } from '../../src/domain/task-fields.js'
+import type { TaskStatus } from '../../src/domain/task-status.js'
+import { approve, changeStatus, enterStatus, reject, reportProgress } from '../../src/domain/task-workflow.js'
 import { fail, ok, paths } from '../support/either.js'
-import { T0, T1, taskMother } from '../support/domain-mothers.js'
+import { T0, T1, T2, aTask, later } from '../support/builders.js'
+import { STATUSES } from './contract.js'
 
 const origin = { projectId: 1, createdById: 7, now: T0 }
+const tagsOf = (n: number): string[] => Array.from({ length: n }, (_, i) => `t${i}`)
 
-test('a new task is pending, medium, version 1, 0 %', () => {
-  const task = ok(createTask({ title: 'Ship it' }, origin))
-  assert.is(task.status, 'pending')
-  assert.is(task.priority, 'medium')
-  assert.is(task.version, 1)
-  assert.is(task.progressPercent, 0)
-  assert.is(task.rollupProgressPercent, 0)
-  assert.equal(task.tags, [])
-  assert.is(task.startedAt, null)
+test('a new task: pending, medium, version 1, 0 %, nothing else set', () => {
+  assert.equal(ok(createTask({ title: 'Ship it' }, origin)), {
+    projectId: 1, title: 'Ship it', description: null, status: 'pending', priority: 'medium', tags: [], dueDate: null,
+    storyPoints: null, assigneeId: null, parentTaskId: null, progressPercent: 0, rollupProgressPercent: 0, version: 1,
+    createdById: 7, startedAt: null, completedAt: null, createdAt: T0, updatedAt: T0,
+  })
 })
 
-test('a new task can start in another status with that status side effects (task-sync)', () => {
+test('a new task keeps every given field, tags without duplicates', () => {
+  const task = ok(createTask({
+    title: 'Ship it', description: 'All of it', priority: 'urgent', tags: ['a', 'b', 'a'], dueDate: '2026-12-24', storyPoints: 2.5,
+    assigneeId: 9, parentTaskId: 3,
+  }, { projectId: 4, createdById: null, now: T1 }))
+  assert.is(task.projectId, 4)
+  assert.is(task.createdById, null)
+  assert.is(task.description, 'All of it')
+  assert.is(task.priority, 'urgent')
+  assert.equal(task.tags, ['a', 'b'])
+  assert.is(task.dueDate, '2026-12-24')
+  assert.is(task.storyPoints, 2.5)
+  assert.is(task.assigneeId, 9)
+  assert.is(task.parentTaskId, 3)
+  assert.equal(task.createdAt, T1)
+})
+
+test('task-sync creates tasks in another status, with that status side effects', () => {
+  const backlog = ok(createTask({ title: 'x' }, { ...origin, status: 'backlog' }))
+  assert.is(backlog.status, 'backlog')
+  assert.is(backlog.startedAt, null)
+  const started = ok(createTask({ title: 'x' }, { ...origin, status: 'in_progress' }))
+  assert.equal(started.startedAt, T0)
+  assert.is(started.completedAt, null)
   const done = ok(createTask({ title: 'x' }, { ...origin, status: 'completed' }))
   assert.equal(done.completedAt, T0)
   assert.is(done.progressPercent, 100)
   assert.is(done.rollupProgressPercent, 100)
-  const started = ok(createTask({ title: 'x' }, { ...origin, status: 'in_progress' }))
-  assert.equal(started.startedAt, T0)
-  assert.is(ok(createTask({ title: 'x' }, { ...origin, status: 'backlog' })).status, 'backlog')
-})
-
-test('every bad field is reported at once, with its path', () => {
-  const error = fail(
-    createTask(
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      { title: ' ', priority: 'huge' as never, tags: [''], dueDate: '2026-02-30', storyPoints: -1, description: 'x'.repeat(20_001) },
-      origin,
-    ),
-    'ValidationFailed',
-  )
-  assert.equal([...paths(error)].sort(), ['description', 'due_date', 'priority', 'story_points', 'tags.0', 'title'])
-})
-
-test('title: 1..500 characters, not only spaces', () => {
-  ok(createTask({ title: 'x'.repeat(500) }, origin))
-  fail(createTask({ title: 'x'.repeat(501) }, origin), 'ValidationFailed')
-  fail(createTask({ title: '' }, origin), 'ValidationFailed')
-})
-
-test('priority values', () => {
-  for (const p of ['low', 'medium', 'high', 'urgent']) assert.ok(isPriority(p))
-  assert.not.ok(isPriority('critical'))
-})
-
-test('tags: up to 20 distinct tags of 1..50 characters, duplicates dropped in order', () => {
-  assert.equal(normalizeTags(['b', 'a', 'b']), ['b', 'a'])
-  assert.equal(checkTags(Array.from({ length: 20 }, (_, i) => `t${i}`)), [])
-  assert.equal(checkTags([...Array.from({ length: 20 }, (_, i) => `t${i}`), 't0']), [])
-  assert.equal(paths({ _tag: 'ValidationFailed', issues: checkTags(Array.from({ length: 21 }, (_, i) => `t${i}`)) }), ['tags'])
-  assert.equal(checkTags(['x'.repeat(50)]), [])
-  assert.is(checkTags(['x'.repeat(51)]).length, 1)
-  assert.is(checkTags(['   ']).length, 1)
-  assert.equal(ok(createTask({ title: 'x', tags: ['a', 'a', 'b'] }, origin)).tags, ['a', 'b'])
-})
-
-test('due date: an existing calendar date YYYY-MM-DD from 1900 on', () => {
-  for (const good of ['2026-11-22', '2024-02-29', '1900-01-01', '9999-12-31']) assert.equal(checkDueDate(good), [], good)
-  for (const bad of ['2026-02-29', '2026-13-01', '2026-11-31', '26-11-22', '2026-11-22T10:00:00Z', '1899-12-31', '']) {
-    assert.is(checkDueDate(bad).length, 1, bad)
+  for (const status of STATUSES) {
+    const task = ok(createTask({ title: 'x' }, { ...origin, status }))
+    assert.is(task.completedAt !== null, status === 'completed', status)
+    assert.is(task.startedAt !== null, status === 'in_progress', status)
   }
-  assert.equal(checkDueDate(null), [])
 })
 
-test('story points: 0..1000 in steps of 0.5', () => {
-  for (const good of [0, 0.5, 3, 13, 1000, null]) assert.equal(checkStoryPoints(good), [], String(good))
-  for (const bad of [-0.5, 1000.5, 0.3, Number.POSITIVE_INFINITY, Number.NaN]) assert.is(checkStoryPoints(bad).length, 1, String(bad))
+test('every bad field of a new task is reported at once, with its path', () => {
+  const error = fail(createTask({
+    title: ' ', priority: 'huge' as Priority, tags: [''], dueDate: '2026-02-30', storyPoints: -1, description: 'x'.repeat(20_001),
+  }, origin), 'ValidationFailed')
+  assert.equal([...paths(error)].sort(), ['description', 'due_date', 'priority', 'story_points', 'tags.0', 'title'])
+  assert.equal(paths(fail(createTask({ title: 'x', tags: tagsOf(21) }, origin))), ['tags'])
+  assert.equal(paths(fail(createTask({ title: 'x'.repeat(501) }, origin))), ['title'])
 })
 
-test('percent: integer 0..100', () => {
-  assert.equal(checkPercent(0), [])
-  assert.equal(checkPercent(100), [])
-  assert.is(checkPercent(101).length, 1)
-})
-
-test('update: only given fields change, null clears, version +1 once', () => {
-  const task = taskMother({ description: 'old', dueDate: '2026-12-01', storyPoints: 3, version: 2 })
+test('update: only the given fields change, null clears, version +1 once, updated_at moves', () => {
+  const task = aTask({ description: 'old', dueDate: '2026-12-01', storyPoints: 3, version: 2 })
   const next = ok(updateTaskFields(task, { title: 'New', description: null, tags: ['x', 'x'], priority: 'high' }, T1))
-  assert.is(next.title, 'New')
-  assert.is(next.description, null)
-  assert.equal(next.tags, ['x'])
-  assert.is(next.priority, 'high')
-  assert.is(next.dueDate, '2026-12-01')
-  assert.is(next.storyPoints, 3)
-  assert.is(next.version, 3)
-  assert.equal(next.updatedAt, T1)
+  assert.equal(next, { ...task, title: 'New', description: null, tags: ['x'], priority: 'high', version: 3, updatedAt: T1 })
+  const cleared = ok(updateTaskFields(task, { dueDate: null, storyPoints: null }, T1))
+  assert.is(cleared.dueDate, null)
+  assert.is(cleared.storyPoints, null)
+  assert.is(cleared.description, 'old')
 })
 
 test('update that changes nothing returns the very same task', () => {
-  const task = taskMother({ tags: ['a'] })
-  assert.is(ok(updateTaskFields(task, { title: task.title, tags: ['a'] }, T1)), task)
+  const task = aTask({ tags: ['a'], description: 'd', dueDate: '2026-12-01' })
+  assert.is(ok(updateTaskFields(task, {}, T1)), task)
+  assert.is(ok(updateTaskFields(task, { title: task.title, tags: ['a', 'a'], description: 'd', dueDate: '2026-12-01' }, T1)), task)
 })
 
-test('update validates what it changes', () => {
-  fail(updateTaskFields(taskMother(), { title: '' }, T1), 'ValidationFailed')
-  fail(updateTaskFields(taskMother(), { dueDate: '2026-02-31' }, T1), 'ValidationFailed')
-  fail(updateTaskFields(taskMother(), { storyPoints: 0.1 }, T1), 'ValidationFailed')
-  fail(updateTaskFields(taskMother(), { priority: 'x' as never }, T1), 'ValidationFailed')
-  fail(updateTaskFields(taskMother(), { tags: ['x'.repeat(51)] }, T1), 'ValidationFailed')
+test('update validates what it is given, every field at once', () => {
+  const task = aTask()
+  const error = fail(updateTaskFields(task, {
+    title: '', description: 'x'.repeat(20_001), priority: 'x' as Priority, tags: ['x'.repeat(51)], dueDate: '2026-02-31', storyPoints: 0.1,
+  }, T1), 'ValidationFailed')
+  assert.equal([...paths(error)].sort(), ['description', 'due_date', 'priority', 'story_points', 'tags.0', 'title'])
 })
 
-test('changedFields and touch compare dates and arrays by value', () => {
-  const task = taskMother({ startedAt: T0, tags: ['a'] })
+test('the tracked fields are the ones whose change is a change of the task', () => {
+  assert.equal([...TRACKED_FIELDS], [
+    'title', 'description', 'status', 'priority', 'tags', 'dueDate', 'storyPoints', 'assigneeId', 'parentTaskId',
+    'progressPercent', 'startedAt', 'completedAt',
+  ])
+})
+
+test('changedFields: each tracked field, dates and tags compared by value; bookkeeping fields ignored', () => {
+  const task = aTask({ startedAt: T0, tags: ['a'] })
+  const edits: Array<[Partial<Task>, string]> = [
+    [{ title: 'Other' }, 'title'], [{ description: 'd' }, 'description'], [{ status: 'blocked' }, 'status'],
+    [{ priority: 'low' }, 'priority'], [{ tags: ['b'] }, 'tags'], [{ tags: ['a', 'b'] }, 'tags'], [{ dueDate: '2027-01-01' }, 'dueDate'],
+    [{ storyPoints: 1 }, 'storyPoints'], [{ assigneeId: 7 }, 'assigneeId'], [{ parentTaskId: 2 }, 'parentTaskId'],
+    [{ progressPercent: 5 }, 'progressPercent'], [{ startedAt: T1 }, 'startedAt'], [{ startedAt: null }, 'startedAt'],
+    [{ completedAt: T1 }, 'completedAt'],
+  ]
+  for (const [edit, field] of edits) assert.equal(changedFields(task, { ...task, ...edit }), [field], JSON.stringify(edit))
   assert.equal(changedFields(task, { ...task, startedAt: new Date(T0.getTime()), tags: ['a'] }), [])
-  assert.equal(changedFields(task, { ...task, tags: ['b'] }), ['tags'])
-  assert.is(touch(task, { ...task, tags: ['a'] }, T1), task)
+  assert.equal(changedFields(task, { ...task, version: 9, updatedAt: T2, rollupProgressPercent: 50 }), [])
+  assert.equal(changedFields(task, { ...task, title: 'x', priority: 'high' }), ['title', 'priority'])
+})
+
+test('touch: a change bumps the version once and moves updated_at; no change is the same object', () => {
+  const task = aTask({ version: 4 })
+  assert.equal(touch(task, { ...task, title: 'x' }, T1), { ...task, title: 'x', version: 5, updatedAt: T1 })
+  assert.is(touch(task, { ...task }, T1), task)
+  assert.is(touch(task, { ...task, rollupProgressPercent: 80 }, T1), task)
 })
 
 test('short id is KEY-number', () => {
   assert.is(shortId('TF', { number: 12 }), 'TF-12')
+  assert.is(shortId('WA', aTask({ number: 1 })), 'WA-1')
+})
+
+// --- property: the version counts effective changes -----------------------------------------------------------
+
+type Op =
+  | { readonly kind: 'fields'; readonly patch: TaskPatch }
+  | { readonly kind: 'status'; readonly to: TaskStatus }
+  | { readonly kind: 'sync'; readonly to: TaskStatus }
+  | { readonly kind: 'approve' }
+  | { readonly kind: 'reject'; readonly reason: string }
+  | { readonly kind: 'progress'; readonly percent: number }
+  | { readonly kind: 'assign'; readonly assigneeId: number | null }
+  | { readonly kind: 'parent'; readonly parentTaskId: number | null }
+
+const patchArb: fc.Arbitrary<TaskPatch> = fc.record({
+  title: fc.constantFrom('Write the docs', 'Ship it', ''),
+  description: fc.constantFrom(null, 'd', 'e'),
+  priority: fc.constantFrom<Priority>('low', 'medium', 'high'),
+  tags: fc.array(fc.constantFrom('a', 'b', 'c'), { maxLength: 4 }),
+  dueDate: fc.constantFrom(null, '2026-12-01', '2026-02-30'),
+  storyPoints: fc.constantFrom(null, 3, 3.5, 0.2),
+}, { requiredKeys: [] })
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('fields' as const), patch: patchArb }),
+  fc.record({ kind: fc.constant('status' as const), to: fc.constantFrom(...STATUSES) }),
+  fc.record({ kind: fc.constant('sync' as const), to: fc.constantFrom(...STATUSES) }),
+  fc.constant({ kind: 'approve' as const }),
+  fc.record({ kind: fc.constant('reject' as const), reason: fc.constantFrom('why', '') }),
+  fc.record({ kind: fc.constant('progress' as const), percent: fc.integer({ min: -5, max: 105 }) }),
+  fc.record({ kind: fc.constant('assign' as const), assigneeId: fc.constantFrom(null, 7, 8) }),
+  fc.record({ kind: fc.constant('parent' as const), parentTaskId: fc.constantFrom(null, 2, 3) }),
+)
+
+const apply = (task: Task, op: Op, now: Date): E.Either<DomainError, Task> => {
+  switch (op.kind) {
+    case 'fields': return updateTaskFields(task, op.patch, now)
+    case 'status': return changeStatus(task, op.to, now)
+    case 'sync': return E.right(enterStatus(task, op.to, now))
+    case 'approve': return approve(task, now)
+    case 'reject': return reject(task, op.reason, now)
+    case 'progress': return reportProgress(task, op.percent, now)
+    case 'assign': return E.right(assign(task, op.assigneeId, now))
+    case 'parent': return E.right(setParent(task, op.parentTaskId, now))
+  }
+}
+
+/** Everything a change can touch except the bookkeeping (version, updated_at) and the derived rollup. */
+const content = (task: Task): string => {
+  const { version: _v, updatedAt: _u, rollupProgressPercent: _r, ...rest } = task
+  return JSON.stringify(rest)
+}
+
+test('property: the version goes up by exactly one per effective change, and not at all otherwise', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...STATUSES), fc.array(opArb, { maxLength: 50 }), (start, ops) => {
+      const first = aTask({ status: start, version: 1 })
+      let task = first
+      let effective = 0
+      for (const [i, op] of ops.entries()) {
+        const now = later(i + 1, T1)
+        const result = apply(task, op, now)
+        if (E.isLeft(result)) continue
+        const next = result.right
+        if (content(next) === content(task)) {
+          assert.is(next, task, `no change must return the same object: ${JSON.stringify(op)}`)
+        } else {
+          effective += 1
+          assert.is(next.version, task.version + 1, JSON.stringify(op))
+          assert.equal(next.updatedAt, now)
+        }
+        task = next
+      }
+      assert.is(task.version, first.version + effective)
+    }),
+    { numRuns: 500 },
+  )
 })
 
 test.run()
