@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert'
 import type { AppError, Caller } from '../../src/application/index.js'
 import type { TaskStatus } from '../../src/domain/index.js'
 import { fixture, left, right, type Fixture } from '../support/app-fixture.js'
+import { TABLE } from '../support/contract.js'
 
 const setup = async () => {
   const f = fixture()
@@ -31,16 +32,7 @@ const stored = (f: Fixture, id: number) => {
 }
 const auditOf = async (f: Fixture, caller: Caller, id: number) => right(await f.tp.audit.forTask(caller, id, { limit: 200 })).items
 
-/** The contract's table, written out here (not imported) so that a change to the domain's table shows. */
-const CONTRACT: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = {
-  backlog: ['pending', 'in_progress', 'cancelled'],
-  pending: ['in_progress', 'blocked', 'backlog', 'cancelled'],
-  in_progress: ['review', 'completed', 'blocked', 'pending'],
-  review: ['completed', 'in_progress'],
-  blocked: ['in_progress', 'pending', 'cancelled'],
-  completed: ['in_progress'],
-  cancelled: ['backlog', 'pending'],
-}
+const CONTRACT = TABLE
 const STATUSES = Object.keys(CONTRACT) as TaskStatus[]
 /** From `pending`, a path of plain status changes to each status. */
 const PATH: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = {

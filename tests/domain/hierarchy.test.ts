@@ -9,7 +9,7 @@ import type { Task } from '../../src/domain/task.js'
 import type { TaskStatus } from '../../src/domain/task-status.js'
 import { fail, ok } from '../support/either.js'
 import { T1, aTask, later } from '../support/builders.js'
-import { STATUSES } from './contract.js'
+import { STATUSES } from '../support/contract.js'
 
 test('a parent must be in the same project', () => {
   const error = fail(checkParent({ id: 1, projectId: 1 }, { id: 2, projectId: 2 }, []), 'ParentInOtherProject')

@@ -7,7 +7,7 @@ import {
 } from '../../src/domain/sync.js'
 import { fail, ok, paths } from '../support/either.js'
 import { T0, T1, later } from '../support/builders.js'
-import { STATUSES } from './contract.js'
+import { STATUSES } from '../support/contract.js'
 
 test('the default status map of the contract', () => {
   assert.equal(DEFAULT_STATUS_MAP, { todo: 'pending', in_progress: 'in_progress', done: 'completed' })

@@ -1,7 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { allowedTargets, canTransition, isDecisionEdge, isTaskStatus, TASK_STATUSES, TRANSITIONS } from '../../src/domain/task-status.js'
-import { PLAIN, STATUSES, TABLE, pairs } from './contract.js'
+import { PLAIN, STATUSES, TABLE, pairs } from '../support/contract.js'
 
 test('the seven statuses of the contract, in its order', () => {
   assert.equal([...TASK_STATUSES], STATUSES)

@@ -10,7 +10,7 @@ import {
 } from '../../src/domain/task-workflow.js'
 import { fail, ok, paths } from '../support/either.js'
 import { T0, T1, T2, aTask, later } from '../support/builders.js'
-import { PLAIN, STATUSES, TABLE, pairs } from './contract.js'
+import { PLAIN, STATUSES, TABLE, pairs } from '../support/contract.js'
 
 /** What entering `to` must do to `before` at `now`, per the contract's side effects. */
 const expectedAfter = (before: Task, to: TaskStatus, now: Date): Task => ({

@@ -13,7 +13,7 @@ import type { TaskStatus } from '../../src/domain/task-status.js'
 import { approve, changeStatus, enterStatus, reject, reportProgress } from '../../src/domain/task-workflow.js'
 import { fail, ok, paths } from '../support/either.js'
 import { T0, T1, T2, aTask, later } from '../support/builders.js'
-import { STATUSES } from './contract.js'
+import { STATUSES } from '../support/contract.js'
 
 const origin = { projectId: 1, createdById: 7, now: T0 }
 const tagsOf = (n: number): string[] => Array.from({ length: n }, (_, i) => `t${i}`)

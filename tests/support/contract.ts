@@ -1,5 +1,5 @@
 // The status workflow of ../shared/contract/API.md ("Status workflow"), written out again on purpose: the domain
-// must match the contract, not itself. Not a test file: imported by the workflow tests.
+// must match the contract, not itself. Not a test file: imported by the domain and application workflow tests.
 import type { TaskStatus } from '../../src/domain/index.js'
 
 export const STATUSES: readonly TaskStatus[] = ['backlog', 'pending', 'in_progress', 'review', 'blocked', 'completed', 'cancelled']
