@@ -5,3 +5,5 @@ export { AuthUnavailable, type Authenticate } from './adapters/http/authenticate
 export { jwksAuthenticator, principalFromClaims, type JwksOptions } from './adapters/auth/jwks-authenticator.js'
 export { loadDevKeys, DEV_AUDIENCE, DEV_ISSUER, type DevKeys } from './adapters/auth/dev-keys.js'
 export { openApiDocument } from './adapters/http/openapi.js'
+export { BoundedLimitMap, type RateLimitOptions } from './adapters/http/rate-limit.js'
+export { connectRedis } from './main/redis.js'

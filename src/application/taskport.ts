@@ -46,6 +46,7 @@ export const createTaskport = (deps: Deps) => ({
     create: app.createApiToken(deps),
     list: app.listApiTokens(deps),
     revoke: app.revokeApiToken(deps),
+    verify: app.verifyApiToken(deps),
   },
   sync: app.syncTask(deps),
 })

@@ -28,6 +28,15 @@ export const createApiToken = (
 ): E.Either<DomainError, ApiToken> =>
   collect({ ...fields, createdAt: now, lastUsedAt: null, revokedAt: null }, nonEmptyText('name', fields.name, 100))
 
+/**
+ * `last_used_at` is kept to the minute: a token used again within a minute is not written again, so that
+ * concurrent pushes with one token do not queue on its row lock.
+ */
+export const LAST_USED_PRECISION_MS = 60_000
+
+export const recordUse = (token: ApiToken, now: Date): ApiToken =>
+  token.lastUsedAt !== null && now.getTime() - token.lastUsedAt.getTime() < LAST_USED_PRECISION_MS ? token : { ...token, lastUsedAt: now }
+
 export const isActive = (token: ApiToken): boolean => token.revokedAt === null
 
 /** Revoking twice keeps the first revocation time. */

@@ -10,9 +10,11 @@ import { loadDevKeys } from '../adapters/auth/dev-keys.js'
 import { jwksAuthenticator } from '../adapters/auth/jwks-authenticator.js'
 import { createHttpApp } from '../adapters/http/app.js'
 import type { Authenticate } from '../adapters/http/authenticate.js'
+import type { RateLimitOptions } from '../adapters/http/rate-limit.js'
 import { nodeTokenSecrets, randomIds, systemClock } from '../adapters/system/index.js'
 import type { Config } from './config.js'
 import { openTaskportDatabase } from './database.js'
+import { connectRedis } from './redis.js'
 
 export interface TaskportAppOptions {
   readonly uow: UnitOfWork
@@ -20,6 +22,8 @@ export interface TaskportAppOptions {
   readonly logger?: Logger
   readonly publicJwks?: object
   readonly databaseReady?: () => Promise<boolean>
+  /** The task-sync rate limit; pass `{ redis }` when several processes must share it. */
+  readonly rateLimit?: RateLimitOptions
 }
 
 /**
@@ -33,6 +37,7 @@ export const createTaskportApp = (options: TaskportAppOptions): Koa =>
     databaseReady: options.databaseReady ?? (async () => true),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.publicJwks ? { publicJwks: options.publicJwks } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   })
 
 export const createLogger = (level: Config['logLevel']): Logger =>
@@ -63,8 +68,14 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
     publicJwks = dev.jwks
     devToken = await dev.sign({ sub: 'dev', email: 'dev@localhost', name: 'Developer', role: 'admin' })
   }
+  // Connected before anything listens: a wrong REDIS_URL stops the start instead of silently not sharing limits.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger).catch(async (error: unknown) => {
+    await db.close()
+    throw error
+  }) : undefined
   const app = createTaskportApp({
     uow: db.uow,
+    ...(redis ? { rateLimit: { redis } } : {}),
     authenticate,
     logger,
     ...(publicJwks ? { publicJwks } : {}),
@@ -83,6 +94,7 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections?.()
+      await redis?.quit().catch(() => undefined)
       await db.close()
     },
   }

@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
 import { createHttpApp } from '../../src/adapters/http/app.js'
+import type { HttpLogger } from '../../src/adapters/http/middleware.js'
+import type { RateLimitOptions } from '../../src/adapters/http/rate-limit.js'
 import { jwksAuthenticator } from '../../src/adapters/auth/jwks-authenticator.js'
 import { openDatabase } from '../../src/adapters/persistence/mikro-orm/index.js'
 import { nodeTokenSecrets, randomIds, systemClock } from '../../src/adapters/system/index.js'
@@ -64,12 +66,19 @@ export const startJwks = async (): Promise<JwksServer> => {
 export interface ApiServer {
   readonly base: string
   readonly jwks: JwksServer
+  /** Raw SQL on the server's database, to check what HTTP cannot show (hashes at rest, row counts). */
+  sql(query: string, params?: unknown[]): Promise<any[]>
   /** fetch with a bearer token for `sub` (email `${sub}@example.com`). */
   call(method: string, path: string, options?: { as?: string; body?: unknown; raw?: string; headers?: Record<string, string>; token?: string }): Promise<{ status: number; body: any; headers: Headers }>
   stop(): Promise<void>
 }
 
-export const startApi = async (): Promise<ApiServer> => {
+export interface ApiOptions {
+  readonly rateLimit?: RateLimitOptions
+  readonly logger?: HttpLogger
+}
+
+export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => {
   const jwks = await startJwks()
   const database = await freshDatabase()
   const db = await openDatabase(database.url)
@@ -78,6 +87,8 @@ export const startApi = async (): Promise<ApiServer> => {
     taskport,
     authenticate: jwksAuthenticator({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: 0 }),
     databaseReady: async () => true,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   })
   const server = createServer(app.callback())
   const port = await listen(server)
@@ -85,7 +96,9 @@ export const startApi = async (): Promise<ApiServer> => {
   return {
     base,
     jwks,
-    call: async (method, path, options = {}) => {
+    sql: (query, params = []) => db.orm.em.getConnection().execute(query, params),
+    call: async (method, path, callOptions = {}) => {
+      const options = callOptions
       const headers: Record<string, string> = { ...(options.headers ?? {}) }
       const token = options.token ?? (options.as ? await jwks.sign({ sub: options.as, email: `${options.as}@example.com`, name: options.as }) : undefined)
       if (token) headers.authorization = `Bearer ${token}`

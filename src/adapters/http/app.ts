@@ -12,6 +12,9 @@ import { accessLog, cors, errors, jsonBody, requestId, trailingSlash, type HttpL
 import { problem, problemOf } from './problem.js'
 import { projectRoutes } from './project-routes.js'
 import { taskRoutes } from './task-routes.js'
+import { taskSyncRateLimit, type RateLimitOptions } from './rate-limit.js'
+import { bearerToken, syncRoutes, TASK_SYNC_PATH } from './sync-routes.js'
+import { RAW_TOKEN_PATTERN } from '../../domain/index.js'
 
 export interface HttpDeps {
   readonly taskport: Taskport
@@ -23,13 +26,36 @@ export interface HttpDeps {
   readonly publicJwks?: object
   /** Allowed CORS origin (default `*`). */
   readonly corsOrigin?: string
+  /** The task-sync rate limit (default: 100 per minute per project, in-process). */
+  readonly rateLimit?: RateLimitOptions
 }
 
 const silent: HttpLogger = { info: () => undefined, error: () => undefined }
 
-/** Authenticates every /api request and resolves the caller (first login provisions it). */
+/**
+ * Task-sync pushes carry a project API token, not a JWT: a missing or malformed one is refused before it costs
+ * anything (and before it counts against the project's limit); the rest are rate-limited per project and
+ * checked against the database by the use case.
+ */
+const taskSyncGate = (deps: HttpDeps) => {
+  const limit = taskSyncRateLimit(deps.rateLimit ?? {}, deps.logger ?? silent)
+  return async (ctx: Ctx, next: Next) => {
+    const match = TASK_SYNC_PATH.exec(ctx.path)
+    if (!match || ctx.method !== 'POST') return next()
+    const projectId = match[1] ?? ''
+    if (!/^\d{1,15}$/.test(projectId)) throw new HttpProblem(problem(404, 'not_found', `No resource at ${ctx.path}`))
+    const token = bearerToken(ctx)
+    if (token === undefined || !RAW_TOKEN_PATTERN.test(token)) {
+      ctx.set('WWW-Authenticate', 'Bearer')
+      throw new HttpProblem(problem(401, 'unauthorized', 'A project API token is required: Authorization: Bearer <64 hex characters>'))
+    }
+    await limit(ctx, projectId, next)
+  }
+}
+
+/** Authenticates every other /api request with a JWT and resolves the caller (first login provisions it). */
 const authentication = (deps: HttpDeps) => async (ctx: Ctx, next: Next) => {
-  if (ctx.path === '/api' || ctx.path.startsWith('/api/')) {
+  if ((ctx.path === '/api' || ctx.path.startsWith('/api/')) && !TASK_SYNC_PATH.test(ctx.path)) {
     let principal
     try {
       principal = await deps.authenticate(ctx.get('Authorization') || undefined)
@@ -73,6 +99,7 @@ export const createRouter = (deps: HttpDeps): Router => {
   projectRoutes(router, deps.taskport)
   agentRoutes(router, deps.taskport)
   taskRoutes(router, deps.taskport)
+  syncRoutes(router, deps.taskport)
   return router
 }
 
@@ -84,6 +111,7 @@ export const createHttpApp = (deps: HttpDeps): Koa => {
   app.use(accessLog(deps.logger ?? silent))
   app.use(errors(deps.logger ?? silent))
   app.use(trailingSlash)
+  app.use(taskSyncGate(deps))
   app.use(authentication(deps))
   app.use(jsonBody)
   app.use(router.routes())

@@ -77,6 +77,31 @@ export const RegisterAgentC = t.intersection([
 ])
 export const UpdateAgentC = t.partial({ name: t.string, agent_type: t.string, capabilities: t.array(t.string) })
 
+export const CreateApiTokenC = t.intersection([t.type({ name: t.string }), t.partial({ status_map: t.record(t.string, t.string) })])
+
+export const SyncSourceC = t.keyof({ jira: null, linear: null, github: null, custom: null })
+export const TaskSyncC = t.intersection([
+  t.type({ source: SyncSourceC, external_id: t.string, name: t.string }),
+  t.partial({
+    description: nullable(t.string),
+    status: nullable(t.string),
+    assignee_email: nullable(t.string),
+    story_points: nullable(t.number),
+    labels: t.array(t.string),
+    external_url: nullable(t.string),
+    parent_external_id: nullable(t.string),
+    updated_at: nullable(t.string),
+  }),
+])
+
+/** An ISO-8601 timestamp with a time zone (`2026-11-22T10:00:00Z`, `...+02:00`); anything else is a 400. */
+export const isoTimestamp = (raw: string, path: string): E.Either<readonly Issue[], Date> => {
+  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.test(raw) && !Number.isNaN(Date.parse(raw))
+  return ok ? E.right(new Date(raw)) : E.left([{ path, message: 'must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-22T10:00:00.000Z' }])
+}
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 export type Query = Readonly<Record<string, string | string[] | undefined>>
 
 /** A single query value (the last one when repeated). */

@@ -11,6 +11,8 @@ export interface State {
   caller?: Caller
   body?: unknown
   requestId?: string
+  /** The project whose task-sync limit this request counts against. */
+  rateLimitKey?: string
 }
 
 export type Ctx = Context & { state: State }

@@ -12,6 +12,7 @@ interface Node {
   readonly type?: Node
   readonly keys?: Record<string, unknown>
   readonly value?: unknown
+  readonly codomain?: Node
 }
 
 const merge = (schemas: JsonSchema[]): JsonSchema => {
@@ -40,6 +41,7 @@ export const toJsonSchema = (codec: t.Mixed | Node): JsonSchema => {
     }
     case 'PartialType':
       return { type: 'object', properties: Object.fromEntries(Object.entries(node.props ?? {}).map(([k, v]) => [k, toJsonSchema(v)])) }
+    case 'DictionaryType': return { type: 'object', additionalProperties: toJsonSchema(node.codomain as Node) }
     case 'IntersectionType': return merge((node.types ?? []).map(toJsonSchema))
     case 'UnionType': {
       const members = (node.types ?? []).map(toJsonSchema)

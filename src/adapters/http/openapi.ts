@@ -2,8 +2,8 @@
 // with; tests check that every registered route is documented and that responses carry the documented fields.
 import type * as t from 'io-ts'
 import {
-  AddMemberC, AssignC, ChangeRoleC, ChangeStatusC, CreateProjectC, CreateTaskC, ProgressC, RegisterAgentC, RejectC,
-  UpdateAgentC, UpdateProjectC, UpdateTaskC,
+  AddMemberC, AssignC, ChangeRoleC, ChangeStatusC, CreateApiTokenC, CreateProjectC, CreateTaskC, ProgressC, RegisterAgentC,
+  RejectC, TaskSyncC, UpdateAgentC, UpdateProjectC, UpdateTaskC,
 } from './decode.js'
 import { toJsonSchema, type JsonSchema } from './json-schema.js'
 
@@ -43,6 +43,9 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     id: int, project_id: nint, entity_type: str, entity_id: str, action: str, actor_id: { type: ['integer', 'string'] },
     actor_type: { type: 'string', enum: ['human', 'agent', 'api_token'] }, details: { type: 'object' }, created_at: time,
   }),
+  ApiToken: obj({ id: { type: 'string', format: 'uuid' }, name: str, status_map: { type: 'object', additionalProperties: str }, created_at: time, last_used_at: ntime, revoked_at: ntime }),
+  IssuedApiToken: obj({ id: { type: 'string', format: 'uuid' }, name: str, token: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Shown once: only its SHA-256 is stored' }, status_map: { type: 'object', additionalProperties: str }, created_at: time }),
+  SyncResult: obj({ task_id: int, short_id: str, created: { type: 'boolean' }, warnings: { type: 'array', items: str } }),
 }
 SCHEMAS.TaskDetail = { allOf: [ref('Task'), obj({ subtasks: { type: 'array', items: ref('Task') }, recent_audit: { type: 'array', items: ref('AuditEntry') } })] }
 
@@ -59,6 +62,10 @@ interface Route {
   readonly errors: readonly number[]
   readonly public?: boolean
   readonly ifMatch?: boolean
+  /** Authenticated by a project API token instead of a JWT. */
+  readonly apiToken?: boolean
+  /** The 2xx statuses besides `status`. */
+  readonly alsoStatus?: number
 }
 
 const PAGE = ['limit', 'cursor']
@@ -94,28 +101,33 @@ export const ROUTES: readonly Route[] = [
   { method: 'post', path: '/api/tasks/{id}/reject', summary: 'Reject a task in review', body: RejectC, status: 200, response: ref('Task'), errors: W },
   { method: 'get', path: '/api/tasks/{id}/audit', summary: 'Audit of a task (oldest first)', status: 200, response: page('AuditEntry'), query: PAGE, errors: [400, 401, 404] },
   { method: 'get', path: '/api/projects/{pid}/audit', summary: 'Audit of a project (newest first)', status: 200, response: page('AuditEntry'), query: [...PAGE, 'actor_id', 'action', 'entity_type'], errors: [400, 401, 404] },
+  { method: 'post', path: '/api/projects/{pid}/api-tokens', summary: 'Create an API token for task-sync (admin+); the token is shown once', body: CreateApiTokenC, status: 201, response: ref('IssuedApiToken'), errors: W },
+  { method: 'get', path: '/api/projects/{pid}/api-tokens', summary: 'API tokens of a project (admin+), never the token or its hash', status: 200, response: page('ApiToken'), query: PAGE, errors: W },
+  { method: 'delete', path: '/api/projects/{pid}/api-tokens/{token_id}', summary: 'Revoke an API token (admin+)', status: 204, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/projects/{pid}/task-sync', summary: 'Inbound task-sync: create (201) or update (200) by (source, external_id); 100 requests per minute per project', body: TaskSyncC, status: 201, alsoStatus: 200, response: ref('SyncResult'), errors: [400, 401, 404, 413, 429, 503], apiToken: true },
   { method: 'get', path: '/api/audit', summary: 'Entries by one actor across the caller projects', status: 200, response: page('AuditEntry'), query: [...PAGE, 'actor_id'], errors: [400, 401] },
 ]
 
 const REASONS: Record<number, string> = {
   400: 'Validation error, domain rule violation or invalid transition', 401: 'Missing or invalid credentials',
   403: 'Role too low', 404: 'Not found, or not a member of its project', 409: 'Conflict', 412: 'If-Match version mismatch',
-  413: 'Body over 1 MiB', 503: 'Unavailable',
+  413: 'Body over 1 MiB', 429: 'Rate limited: see Retry-After and the RateLimit-* headers', 503: 'Unavailable',
 }
 
 export const openApiDocument = (): Record<string, unknown> => {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const r of ROUTES) {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: int }))
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: m[1] === 'token_id' ? { type: 'string', format: 'uuid' } : int }))
     const query = (r.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 200 } : str }))
     const responses: Record<string, unknown> = {
       [String(r.status)]: r.response ? { description: 'Success', content: { 'application/json': { schema: r.response } } } : { description: 'Success' },
+      ...(r.alsoStatus && r.response ? { [String(r.alsoStatus)]: { description: 'Success', content: { 'application/json': { schema: r.response } } } } : {}),
     }
     for (const code of [...r.errors, 500]) responses[String(code)] = { description: REASONS[code] ?? 'Internal error', content: { 'application/json': { schema: ref('Error') } } }
     paths[r.path] ??= {}
     ;(paths[r.path] as Record<string, unknown>)[r.method] = {
       summary: r.summary,
-      ...(r.public ? { security: [] } : {}),
+      ...(r.public ? { security: [] } : r.apiToken ? { security: [{ apiToken: [] }] } : {}),
       parameters: [...params, ...query, ...(r.ifMatch ? [{ name: 'If-Match', in: 'header', required: false, schema: str }] : [])],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(r.body) } } } } : {}),
       responses,
@@ -126,7 +138,10 @@ export const openApiDocument = (): Record<string, unknown> => {
     info: { title: 'taskport', version: '1', description: 'Project and task management API (contract v1).' },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }, schemas: SCHEMAS },
+    components: { securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      apiToken: { type: 'http', scheme: 'bearer', description: 'A project API token (64 hex characters), for task-sync only' },
+    }, schemas: SCHEMAS },
     paths,
   }
 }
