@@ -42,6 +42,10 @@ it('the document is served, OpenAPI 3.1, with bodies generated from the codecs',
   assert.equal(create.requestBody.content['application/json'].schema.required, ['title'])
   assert.equal(Object.keys(create.requestBody.content['application/json'].schema.properties).sort(), Object.keys({ ...CreateTaskC.types[0].props, ...CreateTaskC.types[1].props, ...CreateTaskC.types[2].props }).sort())
   assert.ok(create.responses['201'] && create.responses['403'] && create.responses['500'])
+  const sync = doc.paths['/api/projects/{pid}/task-sync'].post
+  assert.ok(sync.responses['201'] && sync.responses['200'] && sync.responses['429'], 'task-sync documents 201, 200 and 429')
+  assert.equal(sync.security, [{ apiToken: [] }])
+  assert.equal(sync.requestBody.content['application/json'].schema.required, ['source', 'external_id', 'name'])
   for (const [path, methods] of Object.entries<Record<string, any>>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(methods)) assert.ok(Object.keys(op.responses).length >= 2, `${method} ${path}`)
   }
@@ -60,6 +64,12 @@ it('responses carry exactly the documented fields', async ({ api }) => {
   assert.equal(Object.keys(audit.body.items[0]).sort(), documented('AuditEntry'))
   const agent = await api.call('POST', '/api/workers/agents', { as: 'doc', body: { handle: '@doc-bot', agent_type: 'x' } })
   assert.equal(Object.keys(agent.body).sort(), documented('Agent'))
+  const issued = await api.call('POST', `/api/projects/${project.body.id}/api-tokens`, { as: 'doc', body: { name: 'doc' } })
+  assert.equal(Object.keys(issued.body).sort(), documented('IssuedApiToken'))
+  const tokens = await api.call('GET', `/api/projects/${project.body.id}/api-tokens`, { as: 'doc' })
+  assert.equal(Object.keys(tokens.body.items[0]).sort(), documented('ApiToken'))
+  const synced = await api.call('POST', `/api/projects/${project.body.id}/task-sync`, { headers: { authorization: `Bearer ${issued.body.token}` }, body: { source: 'custom', external_id: 'd-1', name: 'd' } })
+  assert.equal(Object.keys(synced.body).sort(), documented('SyncResult'))
   const error = await api.call('GET', '/api/projects/999999', { as: 'doc' })
   assert.ok(Object.keys(error.body).every((k) => k in (SCHEMAS.Error as { properties: object }).properties))
 })
