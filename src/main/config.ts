@@ -12,6 +12,8 @@ export interface Config {
     | { readonly mode: 'jwks'; readonly jwksUrl: string; readonly issuer: string | undefined; readonly audience: string | undefined }
     | { readonly mode: 'development' }
   readonly redisUrl: string | undefined
+  /** Task-sync pushes per minute per project. */
+  readonly syncRateLimit: number
   /** 32 bytes, from hex or base64; undefined: generated into the data dir in development. */
   readonly secretKey: Buffer | undefined
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -20,7 +22,7 @@ export interface Config {
 
 const EnvC = t.partial({
   PORT: t.string, HOST: t.string, DATABASE_URL: t.string, TASKPORT_DATA_DIR: t.string, AUTH_JWKS_URL: t.string,
-  AUTH_ISSUER: t.string, AUTH_AUDIENCE: t.string, REDIS_URL: t.string, TASKPORT_SECRET_KEY: t.string, LOG_LEVEL: t.string,
+  AUTH_ISSUER: t.string, AUTH_AUDIENCE: t.string, REDIS_URL: t.string, TASKPORT_SYNC_RATE_LIMIT: t.string, TASKPORT_SECRET_KEY: t.string, LOG_LEVEL: t.string,
   NODE_ENV: t.string,
 })
 
@@ -51,6 +53,9 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
   if (e.DATABASE_URL && !isUrl(e.DATABASE_URL, ['postgres:', 'postgresql:'])) problems.push('DATABASE_URL: must be a postgres:// URL')
   if (e.AUTH_JWKS_URL && !isUrl(e.AUTH_JWKS_URL, ['http:', 'https:'])) problems.push('AUTH_JWKS_URL: must be an http(s) URL')
   if (e.REDIS_URL && !isUrl(e.REDIS_URL, ['redis:', 'rediss:'])) problems.push('REDIS_URL: must be a redis:// URL')
+  const rawLimit = e.TASKPORT_SYNC_RATE_LIMIT === undefined || e.TASKPORT_SYNC_RATE_LIMIT === '' ? '100' : e.TASKPORT_SYNC_RATE_LIMIT
+  const syncRateLimit = Number(rawLimit)
+  if (!/^\d{1,9}$/.test(rawLimit) || syncRateLimit < 1) problems.push(`TASKPORT_SYNC_RATE_LIMIT: "${e.TASKPORT_SYNC_RATE_LIMIT}" is not a positive integer (requests per minute per project)`)
   const secretKey = e.TASKPORT_SECRET_KEY ? secretKeyOf(e.TASKPORT_SECRET_KEY) : undefined
   if (e.TASKPORT_SECRET_KEY && !secretKey) problems.push('TASKPORT_SECRET_KEY: must be 32 bytes, as 64 hex characters or base64')
   const logLevel = (e.LOG_LEVEL ?? 'info').toLowerCase()
@@ -69,6 +74,7 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
       ? { mode: 'jwks', jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER || undefined, audience: e.AUTH_AUDIENCE || undefined }
       : { mode: 'development' },
     redisUrl: e.REDIS_URL || undefined,
+    syncRateLimit,
     secretKey,
     logLevel: level ?? 'info',
     production,

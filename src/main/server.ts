@@ -75,7 +75,7 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
   }) : undefined
   const app = createTaskportApp({
     uow: db.uow,
-    ...(redis ? { rateLimit: { redis } } : {}),
+    rateLimit: { max: config.syncRateLimit, ...(redis ? { redis } : {}) },
     authenticate,
     logger,
     ...(publicJwks ? { publicJwks } : {}),

@@ -8,20 +8,23 @@ test('defaults: port 3000 on 127.0.0.1, embedded database in ./.taskport, develo
   assert.ok(E.isRight(config))
   if (E.isRight(config)) {
     assert.equal(
-      { port: config.right.port, host: config.right.host, db: config.right.databaseUrl, dir: config.right.dataDir, auth: config.right.auth, level: config.right.logLevel },
-      { port: 3000, host: '127.0.0.1', db: undefined, dir: './.taskport', auth: { mode: 'development' }, level: 'info' },
+      { port: config.right.port, host: config.right.host, db: config.right.databaseUrl, dir: config.right.dataDir, auth: config.right.auth, level: config.right.logLevel, redis: config.right.redisUrl, limit: config.right.syncRateLimit },
+      { port: 3000, host: '127.0.0.1', db: undefined, dir: './.taskport', auth: { mode: 'development' }, level: 'info', redis: undefined, limit: 100 },
     )
   }
 })
 
 test('every bad value is named', () => {
   const config = decodeConfig({
-    PORT: 'abc', DATABASE_URL: 'mysql://x', AUTH_JWKS_URL: 'not a url', REDIS_URL: 'http://x', TASKPORT_SECRET_KEY: 'short', LOG_LEVEL: 'loud',
+    PORT: 'abc', DATABASE_URL: 'mysql://x', AUTH_JWKS_URL: 'not a url', REDIS_URL: 'http://x', TASKPORT_SYNC_RATE_LIMIT: '0', TASKPORT_SECRET_KEY: 'short', LOG_LEVEL: 'loud',
   })
   assert.ok(E.isLeft(config))
   if (E.isLeft(config)) {
-    assert.equal(config.left.map((l) => l.split(':')[0]), ['PORT', 'DATABASE_URL', 'AUTH_JWKS_URL', 'REDIS_URL', 'TASKPORT_SECRET_KEY', 'LOG_LEVEL'])
+    assert.equal(config.left.map((l) => l.split(':')[0]), ['PORT', 'DATABASE_URL', 'AUTH_JWKS_URL', 'REDIS_URL', 'TASKPORT_SYNC_RATE_LIMIT', 'TASKPORT_SECRET_KEY', 'LOG_LEVEL'])
   }
+  for (const bad of ['-1', '1.5', 'many', '1e3']) assert.ok(E.isLeft(decodeConfig({ TASKPORT_SYNC_RATE_LIMIT: bad })), bad)
+  const set = decodeConfig({ TASKPORT_SYNC_RATE_LIMIT: '600', REDIS_URL: 'redis://:pw@cache:6379/2' })
+  assert.ok(E.isRight(set) && set.right.syncRateLimit === 600 && set.right.redisUrl === 'redis://:pw@cache:6379/2')
 })
 
 test('production refuses development mode and a missing secret key', () => {

@@ -232,6 +232,16 @@ it('task-sync 400s name every bad field and write nothing', async ({ api, pid, t
   isError(await push(api, pid, token, {}, '/api/projects/abc/task-sync'), 404, 'not_found')
 })
 
+it('a synced task deleted in taskport comes back with the next push of its item, as a new task', async ({ api, pid, token }) => {
+  const first = await push(api, pid, token, { source: 'custom', external_id: 'DEL-1', name: 'deleted later' })
+  assert.is((await api.call('DELETE', `/api/tasks/${first.body.task_id}`, { as: 'ada' })).status, 204)
+  const links = await api.sql("select count(*)::int as n from external_links where external_id = 'DEL-1'")
+  assert.is(links[0].n, 0, 'the link went with the task')
+  const again = await push(api, pid, token, { source: 'custom', external_id: 'DEL-1', name: 'deleted later' })
+  assert.is(again.status, 201)
+  assert.is.not(again.body.task_id, first.body.task_id)
+})
+
 it('50 concurrent identical pushes leave exactly one task and one link, and none is a 409', async ({ api, pid, token }) => {
   const body = { source: 'jira', external_id: 'RACE-1', name: 'race', labels: ['x'], status: 'in_progress', assignee_email: 'ada@example.com' }
   const results = await Promise.all(Array.from({ length: 50 }, () => push(api, pid, token, body)))
