@@ -76,7 +76,10 @@ export const taskSyncRateLimit = (options: RateLimitOptions, logger: HttpLogger)
       }
       return next()
     }
-    const resetIn = Math.max(1, Math.ceil(header(ctx, 'X-RateLimit-Reset') - Date.now() / 1000))
+    // The memory driver gives the reset as fractional epoch seconds: whole seconds on the wire.
+    const resetAt = Math.ceil(header(ctx, 'X-RateLimit-Reset'))
+    ctx.set('X-RateLimit-Reset', String(resetAt))
+    const resetIn = Math.max(1, resetAt - Math.floor(Date.now() / 1000))
     ctx.set('RateLimit-Limit', String(max))
     ctx.set('RateLimit-Remaining', String(header(ctx, 'X-RateLimit-Remaining')))
     ctx.set('RateLimit-Reset', String(resetIn))

@@ -52,6 +52,7 @@ it('100 pushes per minute per project are accepted, the 101st is a 429 with Retr
   assert.is(limited.headers.get('ratelimit-remaining'), '0')
   assert.is(limited.headers.get('ratelimit-reset'), String(retryAfter))
   assert.is(limited.headers.get('x-ratelimit-remaining'), '0')
+  assert.match(limited.headers.get('x-ratelimit-reset') ?? '', /^\d{10}$/, 'whole epoch seconds')
   assert.ok(Number(limited.headers.get('x-ratelimit-reset')) > Date.now() / 1000)
   const links = await api.sql("select count(*)::int as n from external_links where external_id = 'L-100'")
   assert.is(links[0].n, 0, 'a limited push writes nothing')
