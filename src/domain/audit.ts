@@ -6,7 +6,7 @@ export type AuditActor =
   | { readonly type: 'human' | 'agent'; readonly id: WorkerId }
   | { readonly type: 'api_token'; readonly id: ApiTokenId }
 
-export const AUDIT_ENTITY_TYPES = ['project', 'task', 'member', 'agent', 'api_token'] as const
+export const AUDIT_ENTITY_TYPES = ['project', 'task', 'member', 'agent', 'api_token', 'integration'] as const
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number]
 
 export const AUDIT_ACTIONS = [
@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'status_changed', 'status_synced', 'progress_updated', 'assigned', 'unassigned', 'approved', 'rejected', 'synced',
   'member_added', 'role_changed', 'member_removed',
   'token_created', 'token_revoked',
+  'integration_created', 'integration_deleted',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

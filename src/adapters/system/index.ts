@@ -15,3 +15,5 @@ export const nodeTokenSecrets: TokenSecrets = {
     return x.length === y.length && timingSafeEqual(x, y)
   },
 }
+
+export { aesGcmCipher, ephemeralCipher, keyIdOf, CipherKeyError } from './aes-gcm-cipher.js'

@@ -3,6 +3,7 @@ import type { Either } from 'fp-ts/lib/Either.js'
 import type { ApiTokenReader, ApiTokenWriter } from './api-token-store.port.js'
 import type { AuditReader, AuditWriter } from './audit-log.port.js'
 import type { ExternalLinkReader, ExternalLinkWriter } from './external-link-store.port.js'
+import type { IntegrationReader, IntegrationWriter } from './integration-store.port.js'
 import type { MemberReader, MemberWriter } from './member-store.port.js'
 import type { ProjectReader, ProjectWriter } from './project-store.port.js'
 import type { TaskReader, TaskWriter } from './task-store.port.js'
@@ -16,6 +17,7 @@ export interface Stores {
   readonly tasks: TaskReader & TaskWriter
   readonly links: ExternalLinkReader & ExternalLinkWriter
   readonly tokens: ApiTokenReader & ApiTokenWriter
+  readonly integrations: IntegrationReader & IntegrationWriter
   readonly audit: AuditReader & AuditWriter
 }
 

@@ -2,8 +2,9 @@
 // either replace the committed state (commit) or drop the copy (rollback). Ids come from sequences that,
 // as in PostgreSQL, do not roll back; per-project task numbers live in the tables and do.
 import type {
-  ApiToken, AuditEntry, ExternalLink, Membership, Project, ProjectId, Task, Worker,
+  ApiToken, AuditEntry, ExternalLink, Integration, Membership, Project, ProjectId, Task, Worker,
 } from '../../../domain/index.js'
+import type { WebhookDelivery } from '../../../application/index.js'
 
 export interface Tables {
   readonly projects: Map<number, Project>
@@ -15,6 +16,9 @@ export interface Tables {
   readonly taskNumbers: Map<ProjectId, number>
   readonly links: Map<number, ExternalLink>
   readonly tokens: Map<string, ApiToken>
+  readonly integrations: Map<string, Integration>
+  /** Keyed `${integrationId}:${deliveryId}`. */
+  readonly deliveries: Map<string, WebhookDelivery>
   /** Append-only. */
   readonly audit: AuditEntry[]
 }
@@ -27,6 +31,8 @@ export const emptyTables = (): Tables => ({
   taskNumbers: new Map(),
   links: new Map(),
   tokens: new Map(),
+  integrations: new Map(),
+  deliveries: new Map(),
   audit: [],
 })
 
@@ -39,6 +45,8 @@ const copyTables = (t: Tables): Tables => ({
   taskNumbers: new Map(t.taskNumbers),
   links: new Map(t.links),
   tokens: new Map(t.tokens),
+  integrations: new Map(t.integrations),
+  deliveries: new Map(t.deliveries),
   audit: [...t.audit],
 })
 

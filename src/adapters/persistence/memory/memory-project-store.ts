@@ -47,6 +47,11 @@ export const memoryProjectStore = (t: Tables, seq: Sequences): ProjectReader & P
       for (const [taskId, task] of t.tasks) if (task.projectId === id) t.tasks.delete(taskId)
       for (const [linkId, link] of t.links) if (link.projectId === id) t.links.delete(linkId)
       for (const [tokenId, token] of t.tokens) if (token.projectId === id) t.tokens.delete(tokenId)
+      for (const [integrationId, integration] of t.integrations) {
+        if (integration.projectId !== id) continue
+        t.integrations.delete(integrationId)
+        for (const key of [...t.deliveries.keys()]) if (key.startsWith(`${integrationId}:`)) t.deliveries.delete(key)
+      }
       t.taskNumbers.delete(id)
     },
   }

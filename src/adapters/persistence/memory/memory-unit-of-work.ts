@@ -6,6 +6,7 @@ import { memoryLinkStore } from './memory-link-store.js'
 import { memoryMemberStore } from './memory-member-store.js'
 import { memoryProjectStore } from './memory-project-store.js'
 import { memoryTaskStore } from './memory-task-store.js'
+import { memoryIntegrationStore } from './memory-integration-store.js'
 import { memoryTokenStore } from './memory-token-store.js'
 import { memoryWorkerStore } from './memory-worker-store.js'
 
@@ -16,6 +17,7 @@ export const memoryStores = (db: MemoryDb, tables: Tables): Stores => ({
   tasks: memoryTaskStore(tables, db.sequences),
   links: memoryLinkStore(tables, db.sequences),
   tokens: memoryTokenStore(tables),
+  integrations: memoryIntegrationStore(tables),
   audit: memoryAuditLog(tables, db.sequences),
 })
 

@@ -41,6 +41,7 @@ export const memoryWorkerStore = (t: Tables, seq: Sequences): WorkerReader & Wor
       // As ON DELETE SET NULL: agents they registered and tokens they created stay, without a creator.
       for (const [workerId, worker] of t.workers) if (worker.createdById === id) t.workers.set(workerId, { ...worker, createdById: null })
       for (const [tokenId, token] of t.tokens) if (token.createdById === id) t.tokens.set(tokenId, { ...token, createdById: null })
+      for (const [iid, integration] of t.integrations) if (integration.createdById === id) t.integrations.set(iid, { ...integration, createdById: null })
     },
   }
 }

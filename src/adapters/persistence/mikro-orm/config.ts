@@ -4,8 +4,13 @@ import { Migrator } from '@mikro-orm/migrations'
 import { defineConfig, type Options } from '@mikro-orm/postgresql'
 import { ENTITY_SCHEMAS } from './schema.js'
 import { Migration20261123042926 } from './migrations/Migration20261123042926.js'
+import { Migration20261123110130 } from './migrations/Migration20261123110130.js'
 
-export const MIGRATIONS = [{ name: 'Migration20261123042926', class: Migration20261123042926 }]
+export const MIGRATIONS = [
+  { name: 'Migration20261123042926', class: Migration20261123042926 },
+  // Integrations (sealed vendor credentials) and webhook deliveries.
+  { name: 'Migration20261123110130', class: Migration20261123110130 },
+]
 
 export const mikroOrmOptions = (clientUrl: string, overrides: Partial<Options> = {}): Options =>
   defineConfig({

@@ -2,7 +2,7 @@
 // checked in one place; values are re-shaped into the domain's types (dates as YYYY-MM-DD strings, bigint ids
 // as numbers).
 import type {
-  ApiToken, AuditEntry, ExternalLink, Membership, Project, StatusMap, Task, Worker,
+  ApiToken, AuditEntry, ExternalLink, Integration, Membership, Project, StatusMap, Task, Worker,
 } from '../../../domain/index.js'
 
 type Row = Record<string, unknown>
@@ -58,6 +58,14 @@ export const toToken = (r: Row): ApiToken => ({
   id: String(r.id), projectId: Number(r.project_id), name: String(r.name), tokenHash: String(r.token_hash),
   statusMap: (r.status_map as StatusMap | null) ?? {}, createdById: optionalNumber(r.created_by_id), createdAt: date(r.created_at),
   lastUsedAt: optionalDate(r.last_used_at), revokedAt: optionalDate(r.revoked_at),
+})
+
+export const INTEGRATION_COLUMNS = 'id, project_id, type, settings, status_map, is_active, access_token_sealed, webhook_secret_sealed, created_by_id, created_at, last_synced_at'
+export const toIntegration = (r: Row): Integration => ({
+  id: String(r.id), projectId: Number(r.project_id), type: r.type as Integration['type'], settings: (r.settings as Integration['settings'] | null) ?? {},
+  statusMap: (r.status_map as StatusMap | null) ?? {}, isActive: Boolean(r.is_active), accessTokenSealed: String(r.access_token_sealed),
+  webhookSecretSealed: String(r.webhook_secret_sealed), createdById: optionalNumber(r.created_by_id), createdAt: date(r.created_at),
+  lastSyncedAt: optionalDate(r.last_synced_at),
 })
 
 export const AUDIT_COLUMNS = 'id, project_id, entity_type, entity_id, action, actor_type, actor_id, details, created_at'

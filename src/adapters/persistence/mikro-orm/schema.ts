@@ -3,7 +3,7 @@
 // these (a test proves there is no pending diff). The stores read and write rows with SQL of their own and
 // map them to domain objects (records.ts), so the domain never meets the ORM.
 import { EntitySchema } from '@mikro-orm/core'
-import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, PRIORITIES, ROLES, SYNC_SOURCES, TASK_STATUSES } from '../../../domain/index.js'
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, INTEGRATION_TYPES, PRIORITIES, ROLES, SYNC_SOURCES, TASK_STATUSES } from '../../../domain/index.js'
 
 type Row = Record<string, unknown>
 
@@ -140,6 +140,39 @@ export const ApiTokenSchema = new EntitySchema<Row>({
   indexes: [{ name: 'api_tokens_project_id_created_at_id_index', properties: ['project', 'createdAt', 'id'] }],
 })
 
+/** Vendor connections. The access token and webhook secret are stored sealed (AES-256-GCM), never in clear. */
+export const IntegrationSchema = new EntitySchema<Row>({
+  name: 'Integration',
+  tableName: 'integrations',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    project: { kind: 'm:1', entity: 'Project', fieldName: 'project_id', deleteRule: 'cascade' },
+    type: { enum: true, items: [...INTEGRATION_TYPES], type: 'string', columnType: 'text' },
+    settings: { type: 'json' },
+    statusMap: { type: 'json', fieldName: 'status_map' },
+    isActive: { type: 'boolean', fieldName: 'is_active' },
+    accessTokenSealed: { ...text, fieldName: 'access_token_sealed' },
+    webhookSecretSealed: { ...text, fieldName: 'webhook_secret_sealed' },
+    createdBy: { kind: 'm:1', entity: 'Worker', fieldName: 'created_by_id', nullable: true, deleteRule: 'set null' },
+    createdAt: { ...timestamp, fieldName: 'created_at' },
+    lastSyncedAt: { ...optionalTimestamp, fieldName: 'last_synced_at' },
+  },
+  indexes: [{ name: 'integrations_project_id_created_at_id_index', properties: ['project', 'createdAt', 'id'] }],
+})
+
+/** The answer given to each webhook delivery, so that a redelivery is answered the same and applied once. */
+export const WebhookDeliverySchema = new EntitySchema<Row>({
+  name: 'WebhookDelivery',
+  tableName: 'webhook_deliveries',
+  properties: {
+    integration: { kind: 'm:1', entity: 'Integration', fieldName: 'integration_id', primary: true, deleteRule: 'cascade' },
+    deliveryId: { ...text, fieldName: 'delivery_id', primary: true },
+    status: { type: 'number', columnType: 'int' },
+    body: { type: 'json' },
+    receivedAt: { ...timestamp, fieldName: 'received_at' },
+  },
+})
+
 /** Append-only: a trigger (in the migration) refuses UPDATE, DELETE and TRUNCATE. No foreign keys, so that
  * the history of deleted projects, tasks and agents stays. */
 export const AuditEntrySchema = new EntitySchema<Row>({
@@ -163,4 +196,6 @@ export const AuditEntrySchema = new EntitySchema<Row>({
   ],
 })
 
-export const ENTITY_SCHEMAS = [WorkerSchema, ProjectSchema, MembershipSchema, TaskSchema, ExternalLinkSchema, ApiTokenSchema, AuditEntrySchema]
+export const ENTITY_SCHEMAS = [
+  WorkerSchema, ProjectSchema, MembershipSchema, TaskSchema, ExternalLinkSchema, ApiTokenSchema, IntegrationSchema, WebhookDeliverySchema, AuditEntrySchema,
+]

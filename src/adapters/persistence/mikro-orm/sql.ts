@@ -15,6 +15,8 @@ const CONSTRAINTS: Readonly<Record<string, string>> = {
   api_tokens_token_hash_unique: 'api_token_hash',
   api_tokens_pkey: 'api_token_hash',
   tasks_project_id_number_unique: 'task_number',
+  webhook_deliveries_pkey: 'webhook_delivery',
+  integrations_pkey: 'integration',
 }
 
 const quote = (value: unknown): string => {

@@ -9,6 +9,7 @@ import { pgMemberStore } from './member-store.js'
 import { pgProjectStore } from './project-store.js'
 import { Sql } from './sql.js'
 import { pgTaskStore } from './task-store.js'
+import { pgIntegrationStore } from './integration-store.js'
 import { pgTokenStore } from './token-store.js'
 import { pgWorkerStore } from './worker-store.js'
 
@@ -19,6 +20,7 @@ export const pgStores = (sql: Sql): Stores => ({
   tasks: pgTaskStore(sql),
   links: pgLinkStore(sql),
   tokens: pgTokenStore(sql),
+  integrations: pgIntegrationStore(sql),
   audit: pgAuditLog(sql),
 })
 
