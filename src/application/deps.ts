@@ -1,9 +1,11 @@
 // What the use cases are built from: ports only. The composition root (src/main) supplies the adapters.
-import type { Clock, IdGenerator, TokenSecrets, UnitOfWork } from './ports/index.js'
+import type { Clock, CredentialCipher, IdGenerator, TokenSecrets, UnitOfWork } from './ports/index.js'
 
 export interface Deps {
   readonly uow: UnitOfWork
   readonly clock: Clock
   readonly ids: IdGenerator
   readonly secrets: TokenSecrets
+  /** Seals vendor credentials. Without it, integrations cannot be created or used (503). */
+  readonly cipher?: CredentialCipher
 }

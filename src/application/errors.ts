@@ -6,12 +6,15 @@ export type ApplicationError =
   | { readonly _tag: 'NotFound'; readonly message: string }
   | { readonly _tag: 'Unauthorized'; readonly reason: string }
   | { readonly _tag: 'Conflict'; readonly reason: string }
+  /** A capability this instance was not configured for (e.g. integrations without a credential key). */
+  | { readonly _tag: 'Unavailable'; readonly reason: string }
 
 export type AppError = DomainError | ApplicationError
 
 export const notFound = (message: string): AppError => ({ _tag: 'NotFound', message })
 export const unauthorized = (reason: string): AppError => ({ _tag: 'Unauthorized', reason })
 export const conflict = (reason: string): AppError => ({ _tag: 'Conflict', reason })
+export const unavailable = (reason: string): AppError => ({ _tag: 'Unavailable', reason })
 
 export const projectNotFound = (id: number): AppError => notFound(`Project with ID ${id} not found`)
 export const taskNotFound = (id: number): AppError => notFound(`Task with ID ${id} not found`)
@@ -23,6 +26,7 @@ export const describeAppError = (error: AppError): string => {
     case 'Unauthorized':
       return error.reason
     case 'Conflict':
+    case 'Unavailable':
       return error.reason
     case 'ValidationFailed':
     case 'InvalidTransition':

@@ -54,3 +54,30 @@ export const fetchPage = async <T, K>(
   fetch: (query: KeysetQuery<K>) => Promise<readonly T[]>,
   keyOf: (row: T) => unknown,
 ): Promise<Page<T>> => toPage(await fetch({ after: page.after, limit: page.limit + 1 }), page.limit, keyOf)
+
+/** The cursor of lists ordered by (created_at, uuid): tokens, integrations. */
+interface CreatedKeyWire {
+  readonly t: string
+  readonly id: string
+}
+
+const isCreatedKeyWire = (value: unknown): value is CreatedKeyWire =>
+  typeof value === 'object' && value !== null && typeof (value as CreatedKeyWire).t === 'string' &&
+  typeof (value as CreatedKeyWire).id === 'string' && !Number.isNaN(Date.parse((value as CreatedKeyWire).t))
+
+export interface CreatedKey {
+  readonly createdAt: Date
+  readonly id: string
+}
+
+/** Resolves the request, then fetches one page ordered by (created_at, id) with `fetch`. */
+export const fetchCreatedPage = async <T extends CreatedKey>(
+  request: PageRequest,
+  fetch: (query: KeysetQuery<CreatedKey>) => Promise<readonly T[]>,
+): Promise<E.Either<AppError, Page<T>>> => {
+  const page = resolvePage(request, isCreatedKeyWire)
+  if (E.isLeft(page)) return page
+  const after = page.right.after && { createdAt: new Date(page.right.after.t), id: page.right.after.id }
+  const rows = await fetch({ after, limit: page.right.limit + 1 })
+  return E.right(toPage(rows, page.right.limit, (row): CreatedKeyWire => ({ t: row.createdAt.toISOString(), id: row.id })))
+}

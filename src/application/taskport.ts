@@ -48,6 +48,11 @@ export const createTaskport = (deps: Deps) => ({
     revoke: app.revokeApiToken(deps),
     verify: app.verifyApiToken(deps),
   },
+  integrations: {
+    create: app.createIntegration(deps),
+    list: app.listIntegrations(deps),
+    delete: app.deleteIntegration(deps),
+  },
   sync: app.syncTask(deps),
 })
 

@@ -16,13 +16,15 @@ export interface Config {
   readonly syncRateLimit: number
   /** 32 bytes, from hex or base64; undefined: generated into the data dir in development. */
   readonly secretKey: Buffer | undefined
+  /** Keys being rotated out: values they sealed still open (TASKPORT_SECRET_KEY_PREVIOUS, comma-separated). */
+  readonly previousSecretKeys: readonly Buffer[]
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   readonly production: boolean
 }
 
 const EnvC = t.partial({
   PORT: t.string, HOST: t.string, DATABASE_URL: t.string, TASKPORT_DATA_DIR: t.string, AUTH_JWKS_URL: t.string,
-  AUTH_ISSUER: t.string, AUTH_AUDIENCE: t.string, REDIS_URL: t.string, TASKPORT_SYNC_RATE_LIMIT: t.string, TASKPORT_SECRET_KEY: t.string, LOG_LEVEL: t.string,
+  AUTH_ISSUER: t.string, AUTH_AUDIENCE: t.string, REDIS_URL: t.string, TASKPORT_SYNC_RATE_LIMIT: t.string, TASKPORT_SECRET_KEY: t.string, TASKPORT_SECRET_KEY_PREVIOUS: t.string, LOG_LEVEL: t.string,
   NODE_ENV: t.string,
 })
 
@@ -58,6 +60,8 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
   if (!/^\d{1,9}$/.test(rawLimit) || syncRateLimit < 1) problems.push(`TASKPORT_SYNC_RATE_LIMIT: "${e.TASKPORT_SYNC_RATE_LIMIT}" is not a positive integer (requests per minute per project)`)
   const secretKey = e.TASKPORT_SECRET_KEY ? secretKeyOf(e.TASKPORT_SECRET_KEY) : undefined
   if (e.TASKPORT_SECRET_KEY && !secretKey) problems.push('TASKPORT_SECRET_KEY: must be 32 bytes, as 64 hex characters or base64')
+  const previous = (e.TASKPORT_SECRET_KEY_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean).map(secretKeyOf)
+  if (previous.some((k) => k === undefined)) problems.push('TASKPORT_SECRET_KEY_PREVIOUS: every key must be 32 bytes, as 64 hex characters or base64, comma-separated')
   const logLevel = (e.LOG_LEVEL ?? 'info').toLowerCase()
   const level = LEVELS.find((l) => l === logLevel)
   if (!level) problems.push(`LOG_LEVEL: must be one of ${LEVELS.join(', ')}`)
@@ -76,6 +80,7 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
     redisUrl: e.REDIS_URL || undefined,
     syncRateLimit,
     secretKey,
+    previousSecretKeys: previous.filter((k): k is Buffer => k !== undefined),
     logLevel: level ?? 'info',
     production,
   })

@@ -4,14 +4,15 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pino, type Logger } from 'pino'
 import type Koa from 'koa'
-import type { UnitOfWork } from '../application/index.js'
+import type { CredentialCipher, UnitOfWork } from '../application/index.js'
 import { createTaskport } from '../application/taskport.js'
 import { loadDevKeys } from '../adapters/auth/dev-keys.js'
 import { jwksAuthenticator } from '../adapters/auth/jwks-authenticator.js'
 import { createHttpApp } from '../adapters/http/app.js'
 import type { Authenticate } from '../adapters/http/authenticate.js'
 import type { RateLimitOptions } from '../adapters/http/rate-limit.js'
-import { nodeTokenSecrets, randomIds, systemClock } from '../adapters/system/index.js'
+import { aesGcmCipher, nodeTokenSecrets, randomIds, systemClock } from '../adapters/system/index.js'
+import { loadDevSecretKey } from './secret-key.js'
 import type { Config } from './config.js'
 import { openTaskportDatabase } from './database.js'
 import { connectRedis } from './redis.js'
@@ -22,6 +23,8 @@ export interface TaskportAppOptions {
   readonly logger?: Logger
   readonly publicJwks?: object
   readonly databaseReady?: () => Promise<boolean>
+  /** Seals vendor credentials (`aesGcmCipher(key)`); without it the integration routes answer 503. */
+  readonly cipher?: CredentialCipher
   /** The task-sync rate limit; pass `{ redis }` when several processes must share it. */
   readonly rateLimit?: RateLimitOptions
 }
@@ -32,7 +35,7 @@ export interface TaskportAppOptions {
  */
 export const createTaskportApp = (options: TaskportAppOptions): Koa =>
   createHttpApp({
-    taskport: createTaskport({ uow: options.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets }),
+    taskport: createTaskport({ uow: options.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, ...(options.cipher ? { cipher: options.cipher } : {}) }),
     authenticate: options.authenticate,
     databaseReady: options.databaseReady ?? (async () => true),
     ...(options.logger ? { logger: options.logger } : {}),
@@ -73,8 +76,10 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
     await db.close()
     throw error
   }) : undefined
+  const secretKey = config.secretKey ?? (await loadDevSecretKey(join(config.dataDir, 'keys')))
   const app = createTaskportApp({
     uow: db.uow,
+    cipher: aesGcmCipher(secretKey, config.previousSecretKeys),
     rateLimit: { max: config.syncRateLimit, ...(redis ? { redis } : {}) },
     authenticate,
     logger,

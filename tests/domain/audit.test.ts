@@ -104,9 +104,9 @@ test('entries carry the actor (human, agent or API token), the entity as a strin
 })
 
 test('entity types and actions', () => {
-  assert.equal([...AUDIT_ENTITY_TYPES], ['project', 'task', 'member', 'agent', 'api_token'])
+  assert.equal([...AUDIT_ENTITY_TYPES], ['project', 'task', 'member', 'agent', 'api_token', 'integration'])
   for (const action of ['created', 'updated', 'deleted', 'status_changed', 'status_synced', 'progress_updated', 'assigned', 'unassigned',
-    'approved', 'rejected', 'synced', 'member_added', 'role_changed', 'member_removed', 'token_created', 'token_revoked'] as const) {
+    'approved', 'rejected', 'synced', 'member_added', 'role_changed', 'member_removed', 'token_created', 'token_revoked', 'integration_created', 'integration_deleted'] as const) {
     assert.ok(AUDIT_ACTIONS.includes(action), action)
   }
   assert.is(new Set(AUDIT_ACTIONS).size, AUDIT_ACTIONS.length)

@@ -36,4 +36,15 @@ test('production refuses development mode and a missing secret key', () => {
   assert.ok(E.isRight(b64) && b64.right.secretKey?.equals(Buffer.alloc(32, 7)))
 })
 
+test('TASKPORT_SECRET_KEY_PREVIOUS: comma-separated 32-byte keys being rotated out', () => {
+  const a = 'a'.repeat(64)
+  const b = Buffer.alloc(32, 9).toString('base64')
+  const ok = decodeConfig({ TASKPORT_SECRET_KEY: 'c'.repeat(64), TASKPORT_SECRET_KEY_PREVIOUS: `${a}, ${b}` })
+  assert.ok(E.isRight(ok) && ok.right.previousSecretKeys.length === 2 && ok.right.previousSecretKeys[1]?.equals(Buffer.alloc(32, 9)))
+  const bad = decodeConfig({ TASKPORT_SECRET_KEY_PREVIOUS: `${a},short` })
+  assert.ok(E.isLeft(bad) && bad.left.some((l) => l.startsWith('TASKPORT_SECRET_KEY_PREVIOUS')))
+  const none = decodeConfig({})
+  assert.ok(E.isRight(none) && none.right.previousSecretKeys.length === 0)
+})
+
 test.run()

@@ -1,6 +1,7 @@
 // Real HTTP for the adapter tests: a loopback JWKS server whose keys sign the test tokens (and which can be
 // taken down), and taskport's Koa app listening on 127.0.0.1 over PostgreSQL.
 import { createServer, type Server } from 'node:http'
+import * as assert from 'uvu/assert'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
 import { createHttpApp } from '../../src/adapters/http/app.js'
@@ -8,7 +9,8 @@ import type { HttpLogger } from '../../src/adapters/http/middleware.js'
 import type { RateLimitOptions } from '../../src/adapters/http/rate-limit.js'
 import { jwksAuthenticator } from '../../src/adapters/auth/jwks-authenticator.js'
 import { openDatabase } from '../../src/adapters/persistence/mikro-orm/index.js'
-import { nodeTokenSecrets, randomIds, systemClock } from '../../src/adapters/system/index.js'
+import { aesGcmCipher, nodeTokenSecrets, randomIds, systemClock } from '../../src/adapters/system/index.js'
+import { randomBytes } from 'node:crypto'
 import { createTaskport } from '../../src/application/taskport.js'
 import { freshDatabase } from './postgres.js'
 
@@ -16,6 +18,9 @@ const listen = (server: Server): Promise<number> =>
   new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
 
 const close = (server: Server): Promise<void> => new Promise((resolve) => server.close(() => resolve()))
+
+/** The credential key of the test servers (tests open sealed values in the database with it). */
+export const CREDENTIAL_KEY = randomBytes(32)
 
 export const ISSUER = 'https://sso.test'
 export const AUDIENCE = 'taskport'
@@ -82,7 +87,7 @@ export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => 
   const jwks = await startJwks()
   const database = await freshDatabase()
   const db = await openDatabase(database.url)
-  const taskport = createTaskport({ uow: db.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets })
+  const taskport = createTaskport({ uow: db.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, cipher: aesGcmCipher(CREDENTIAL_KEY) })
   const app = createHttpApp({
     taskport,
     authenticate: jwksAuthenticator({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: 0 }),
@@ -121,4 +126,12 @@ export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => 
       await jwks.stop()
     },
   }
+}
+
+/** Asserts a contract error body: status, code, and a detail string. */
+export const expectError = (res: { status: number; body: any }, status: number, error: string): void => {
+  assert.is(res.status, status, JSON.stringify(res.body))
+  assert.is(res.body.error, error)
+  assert.is(res.body.status_code, status)
+  assert.type(res.body.detail, 'string')
 }

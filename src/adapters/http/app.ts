@@ -14,6 +14,7 @@ import { projectRoutes } from './project-routes.js'
 import { taskRoutes } from './task-routes.js'
 import { taskSyncRateLimit, type RateLimitOptions } from './rate-limit.js'
 import { bearerToken, syncRoutes, TASK_SYNC_PATH } from './sync-routes.js'
+import { integrationRoutes } from './integration-routes.js'
 import { RAW_TOKEN_PATTERN } from '../../domain/index.js'
 
 export interface HttpDeps {
@@ -100,6 +101,7 @@ export const createRouter = (deps: HttpDeps): Router => {
   agentRoutes(router, deps.taskport)
   taskRoutes(router, deps.taskport)
   syncRoutes(router, deps.taskport)
+  integrationRoutes(router, deps.taskport)
   return router
 }
 

@@ -79,6 +79,11 @@ export const UpdateAgentC = t.partial({ name: t.string, agent_type: t.string, ca
 
 export const CreateApiTokenC = t.intersection([t.type({ name: t.string }), t.partial({ status_map: t.record(t.string, t.string) })])
 
+export const CreateIntegrationC = t.intersection([
+  t.type({ type: t.string, access_token: t.string }),
+  t.partial({ settings: t.record(t.string, t.unknown), status_map: t.record(t.string, t.string), is_active: t.boolean }),
+])
+
 export const SyncSourceC = t.keyof({ jira: null, linear: null, github: null, custom: null })
 export const TaskSyncC = t.intersection([
   t.type({ source: SyncSourceC, external_id: t.string, name: t.string }),

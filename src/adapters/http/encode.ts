@@ -1,6 +1,6 @@
 // Read models -> the contract's JSON (snake_case, ISO timestamps).
-import type { ApiToken, AuditEntry, Worker } from '../../domain/index.js'
-import type { IssuedApiToken, MemberView, Page, ProjectView, TaskDetail, TaskView } from '../../application/index.js'
+import type { ApiToken, AuditEntry, Integration, Worker } from '../../domain/index.js'
+import type { CreatedIntegration, IssuedApiToken, MemberView, Page, ProjectView, TaskDetail, TaskView } from '../../application/index.js'
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString())
 
@@ -56,3 +56,13 @@ export const issuedTokenJson = (issued: IssuedApiToken) => ({
 })
 
 export const pageJson = <T, J>(page: Page<T>, encode: (item: T) => J) => ({ items: page.items.map(encode), next_cursor: page.nextCursor })
+
+/** Never the access token or the webhook secret (sealed or not); the secret only in the creation response. */
+export const integrationJson = (i: Integration, webhookBase: string) => ({
+  id: i.id, project_id: i.projectId, type: i.type, settings: i.settings, status_map: { ...i.statusMap }, is_active: i.isActive,
+  webhook_url: `${webhookBase}/api/integrations/${i.id}/webhook`, created_at: iso(i.createdAt), last_synced_at: iso(i.lastSyncedAt),
+})
+
+export const createdIntegrationJson = (created: CreatedIntegration, webhookBase: string) => ({
+  ...integrationJson(created.integration, webhookBase), webhook_secret: created.webhookSecret,
+})

@@ -32,6 +32,7 @@ export const toJsonSchema = (codec: t.Mixed | Node): JsonSchema => {
     case 'NumberType': return { type: 'number' }
     case 'BooleanType': return { type: 'boolean' }
     case 'NullType': return { type: 'null' }
+    case 'UnknownType': return {}
     case 'RefinementType': return node.name === 'Int' ? { type: 'integer' } : toJsonSchema(node.type as Node)
     case 'KeyofType': return { type: 'string', enum: Object.keys(node.keys ?? {}) }
     case 'ArrayType': return { type: 'array', items: toJsonSchema(node.type as Node) }

@@ -2,7 +2,7 @@
 // with; tests check that every registered route is documented and that responses carry the documented fields.
 import type * as t from 'io-ts'
 import {
-  AddMemberC, AssignC, ChangeRoleC, ChangeStatusC, CreateApiTokenC, CreateProjectC, CreateTaskC, ProgressC, RegisterAgentC,
+  AddMemberC, AssignC, ChangeRoleC, ChangeStatusC, CreateApiTokenC, CreateIntegrationC, CreateProjectC, CreateTaskC, ProgressC, RegisterAgentC,
   RejectC, TaskSyncC, UpdateAgentC, UpdateProjectC, UpdateTaskC,
 } from './decode.js'
 import { toJsonSchema, type JsonSchema } from './json-schema.js'
@@ -45,8 +45,14 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   }),
   ApiToken: obj({ id: { type: 'string', format: 'uuid' }, name: str, status_map: { type: 'object', additionalProperties: str }, created_at: time, last_used_at: ntime, revoked_at: ntime }),
   IssuedApiToken: obj({ id: { type: 'string', format: 'uuid' }, name: str, token: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Shown once: only its SHA-256 is stored' }, status_map: { type: 'object', additionalProperties: str }, created_at: time }),
+  Integration: obj({
+    id: { type: 'string', format: 'uuid' }, project_id: int, type: { type: 'string', enum: ['github', 'jira', 'linear', 'asana'] },
+    settings: { type: 'object' }, status_map: { type: 'object', additionalProperties: str }, is_active: { type: 'boolean' },
+    webhook_url: { type: 'string', format: 'uri' }, created_at: time, last_synced_at: ntime,
+  }),
   SyncResult: obj({ task_id: int, short_id: str, created: { type: 'boolean' }, warnings: { type: 'array', items: str } }),
 }
+SCHEMAS.CreatedIntegration = { allOf: [ref('Integration'), obj({ webhook_secret: { type: 'string', description: 'Shown once: vendors sign webhooks with it' } })] }
 SCHEMAS.TaskDetail = { allOf: [ref('Task'), obj({ subtasks: { type: 'array', items: ref('Task') }, recent_audit: { type: 'array', items: ref('AuditEntry') } })] }
 
 const page = (item: string) => obj({ items: { type: 'array', items: ref(item) }, next_cursor: nstr })
@@ -105,6 +111,9 @@ export const ROUTES: readonly Route[] = [
   { method: 'get', path: '/api/projects/{pid}/api-tokens', summary: 'API tokens of a project (admin+), never the token or its hash', status: 200, response: page('ApiToken'), query: PAGE, errors: W },
   { method: 'delete', path: '/api/projects/{pid}/api-tokens/{token_id}', summary: 'Revoke an API token (admin+)', status: 204, errors: [401, 403, 404] },
   { method: 'post', path: '/api/projects/{pid}/task-sync', summary: 'Inbound task-sync: create (201) or update (200) by (source, external_id); 100 requests per minute per project', body: TaskSyncC, status: 201, alsoStatus: 200, response: ref('SyncResult'), errors: [400, 401, 404, 413, 429, 503], apiToken: true },
+  { method: 'post', path: '/api/projects/{pid}/integrations', summary: 'Connect GitHub, Jira, Linear or Asana (admin+); the webhook secret is shown once', body: CreateIntegrationC, status: 201, response: ref('CreatedIntegration'), errors: [...W, 503] },
+  { method: 'get', path: '/api/projects/{pid}/integrations', summary: 'Integrations of a project (admin+), never their credentials', status: 200, response: page('Integration'), query: PAGE, errors: W },
+  { method: 'delete', path: '/api/projects/{pid}/integrations/{iid}', summary: 'Delete an integration (admin+)', status: 204, errors: [401, 403, 404] },
   { method: 'get', path: '/api/audit', summary: 'Entries by one actor across the caller projects', status: 200, response: page('AuditEntry'), query: [...PAGE, 'actor_id'], errors: [400, 401] },
 ]
 
@@ -117,7 +126,7 @@ const REASONS: Record<number, string> = {
 export const openApiDocument = (): Record<string, unknown> => {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const r of ROUTES) {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: m[1] === 'token_id' ? { type: 'string', format: 'uuid' } : int }))
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: m[1] === 'token_id' || m[1] === 'iid' ? { type: 'string', format: 'uuid' } : int }))
     const query = (r.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 200 } : str }))
     const responses: Record<string, unknown> = {
       [String(r.status)]: r.response ? { description: 'Success', content: { 'application/json': { schema: r.response } } } : { description: 'Success' },

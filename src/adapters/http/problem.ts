@@ -54,6 +54,8 @@ export const problemOf = (error: AppError): Problem => {
       return problem(409, 'conflict', detail)
     case 'VersionMismatch':
       return problem(412, 'precondition_failed', detail)
+    case 'Unavailable':
+      return problem(503, 'service_unavailable', detail)
     default:
       return absurd(error)
   }

@@ -77,9 +77,9 @@ export const taskSyncRateLimit = (options: RateLimitOptions, logger: HttpLogger)
       return next()
     }
     // The memory driver gives the reset as fractional epoch seconds: whole seconds on the wire.
-    const resetAt = Math.ceil(header(ctx, 'X-RateLimit-Reset'))
-    ctx.set('X-RateLimit-Reset', String(resetAt))
-    const resetIn = Math.max(1, resetAt - Math.floor(Date.now() / 1000))
+    const resetAtExact = header(ctx, 'X-RateLimit-Reset')
+    ctx.set('X-RateLimit-Reset', String(Math.ceil(resetAtExact)))
+    const resetIn = Math.max(1, Math.ceil(resetAtExact - Date.now() / 1000))
     ctx.set('RateLimit-Limit', String(max))
     ctx.set('RateLimit-Remaining', String(header(ctx, 'X-RateLimit-Remaining')))
     ctx.set('RateLimit-Reset', String(resetIn))

@@ -4,7 +4,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { SyncPayload } from '../../application/index.js'
 import type { Taskport } from '../../application/taskport.js'
 import type { Issue } from '../../domain/index.js'
-import { CreateApiTokenC, decode, isoTimestamp, TaskSyncC, UUID_PATTERN } from './decode.js'
+import { CreateApiTokenC, decode, isoTimestamp, TaskSyncC } from './decode.js'
+import { uuidParam } from './integration-routes.js'
 import { apiTokenJson, issuedTokenJson, pageJson } from './encode.js'
 import { body, callerOf, fail, idParam, pageRequest, respond, type Ctx } from './http-context.js'
 import { problemOf, validationProblem } from './problem.js'
@@ -15,10 +16,6 @@ export const TASK_SYNC_PATH = /^\/api\/projects\/([^/]+)\/task-sync$/
 /** `Bearer <token>` -> the token; anything else -> undefined (a 401 either way). */
 export const bearerToken = (ctx: Ctx): string | undefined => /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('Authorization'))?.[1]
 
-const tokenIdParam = (ctx: Ctx): string => {
-  const raw = (ctx as unknown as { params: Record<string, string> }).params.token_id ?? ''
-  return UUID_PATTERN.test(raw) ? raw.toLowerCase() : fail({ status: 404, body: { error: 'not_found', detail: `API token ${raw} not found`, status_code: 404 } })
-}
 
 const syncPayload = (ctx: Ctx): E.Either<readonly Issue[], SyncPayload> => {
   const decoded = decode(TaskSyncC, ctx.state.body ?? {})
@@ -55,7 +52,7 @@ export const syncRoutes = (router: Router, tp: Taskport): void => {
     respond(ctx, await tp.apiTokens.list(callerOf(ctx), idParam(ctx, 'pid'), pageRequest(ctx)), 200, (p) => pageJson(p, apiTokenJson))
   })
   router.delete('/api/projects/:pid/api-tokens/:token_id', async (ctx: Ctx) => {
-    respond(ctx, await tp.apiTokens.revoke(callerOf(ctx), idParam(ctx, 'pid'), tokenIdParam(ctx)), 204, () => null)
+    respond(ctx, await tp.apiTokens.revoke(callerOf(ctx), idParam(ctx, 'pid'), uuidParam(ctx, 'token_id', 'API token')), 204, () => null)
   })
 
   router.post('/api/projects/:pid/task-sync', async (ctx: Ctx) => {

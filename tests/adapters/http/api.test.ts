@@ -1,7 +1,7 @@
 // The REST contract over real HTTP: a listening Koa server on 127.0.0.1, PostgreSQL, a loopback JWKS server.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startApi, type ApiServer } from '../../support/http.js'
+import { expectError, startApi, type ApiServer } from '../../support/http.js'
 
 const it = suite<{ api: ApiServer }>('REST API')
 
@@ -12,12 +12,7 @@ it.after(async (ctx) => {
   await ctx.api.stop()
 })
 
-const isError = (res: { status: number; body: any }, status: number, error: string) => {
-  assert.is(res.status, status, JSON.stringify(res.body))
-  assert.is(res.body.error, error)
-  assert.is(res.body.status_code, status)
-  assert.type(res.body.detail, 'string')
-}
+const isError = expectError
 
 it('health and readiness', async ({ api }) => {
   assert.equal((await api.call('GET', '/health')).body, { status: 'ok' })

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startApi, type ApiServer } from '../../support/http.js'
+import { expectError, startApi, type ApiServer } from '../../support/http.js'
 
 interface Ctx {
   api: ApiServer
@@ -26,12 +26,7 @@ it.after(async (ctx) => {
   await ctx.api.stop()
 })
 
-const isError = (res: { status: number; body: any }, status: number, error: string) => {
-  assert.is(res.status, status, JSON.stringify(res.body))
-  assert.is(res.body.error, error)
-  assert.is(res.body.status_code, status)
-  assert.type(res.body.detail, 'string')
-}
+const isError = expectError
 
 const push = (api: ApiServer, pid: number, token: string | undefined, body: unknown, path = `/api/projects/${pid}/task-sync`) =>
   api.call('POST', path, { body, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) })

@@ -1,0 +1,35 @@
+// Integrations (GitHub, Jira, Linear, Asana): connections per project, managed by admins.
+import type Router from '@koa/router'
+import type { Taskport } from '../../application/taskport.js'
+import { CreateIntegrationC, UUID_PATTERN } from './decode.js'
+import { createdIntegrationJson, integrationJson, pageJson } from './encode.js'
+import { body, callerOf, fail, idParam, pageRequest, respond, type Ctx } from './http-context.js'
+
+export const uuidParam = (ctx: Ctx, name: string, what: string): string => {
+  const raw = (ctx as unknown as { params: Record<string, string> }).params[name] ?? ''
+  return UUID_PATTERN.test(raw) ? raw.toLowerCase() : fail({ status: 404, body: { error: 'not_found', detail: `${what} ${raw} not found`, status_code: 404 } })
+}
+
+/** Where vendors reach this server: its origin plus the prefix a host mounted it under. */
+export const webhookBase = (ctx: Ctx): string => {
+  const mount = ctx.originalUrl.endsWith(ctx.url) ? ctx.originalUrl.slice(0, ctx.originalUrl.length - ctx.url.length) : ''
+  return `${ctx.protocol}://${ctx.host}${mount}`
+}
+
+export const integrationRoutes = (router: Router, tp: Taskport): void => {
+  router.post('/api/projects/:pid/integrations', async (ctx: Ctx) => {
+    const b = body(ctx, CreateIntegrationC)
+    ctx.set('Cache-Control', 'no-store')
+    const result = await tp.integrations.create(callerOf(ctx), idParam(ctx, 'pid'), {
+      type: b.type, accessToken: b.access_token, settings: b.settings ?? {},
+      ...(b.status_map ? { statusMap: b.status_map } : {}), ...(b.is_active !== undefined ? { isActive: b.is_active } : {}),
+    })
+    respond(ctx, result, 201, (created) => createdIntegrationJson(created, webhookBase(ctx)))
+  })
+  router.get('/api/projects/:pid/integrations', async (ctx: Ctx) => {
+    respond(ctx, await tp.integrations.list(callerOf(ctx), idParam(ctx, 'pid'), pageRequest(ctx)), 200, (p) => pageJson(p, (i) => integrationJson(i, webhookBase(ctx))))
+  })
+  router.delete('/api/projects/:pid/integrations/:iid', async (ctx: Ctx) => {
+    respond(ctx, await tp.integrations.delete(callerOf(ctx), idParam(ctx, 'pid'), uuidParam(ctx, 'iid', 'Integration')), 204, () => null)
+  })
+}

@@ -1,0 +1,63 @@
+import * as E from 'fp-ts/lib/Either.js'
+import {
+  auditEntry, checkAccessToken, collect, isIntegrationType, issue, mayManageTokens, validateIntegrationSettings, validateStatusMap,
+  INTEGRATION_TYPES, type Integration,
+} from '../../domain/index.js'
+import { loadProject } from '../access.js'
+import { actorOf, type Caller } from '../caller.js'
+import type { Deps } from '../deps.js'
+import { unavailable, type AppError } from '../errors.js'
+import { transact } from '../transaction.js'
+
+export interface CreateIntegrationCommand {
+  readonly type: string
+  readonly accessToken: string
+  readonly settings: Readonly<Record<string, unknown>>
+  readonly statusMap?: Readonly<Record<string, string>>
+  readonly isActive?: boolean
+}
+
+export interface CreatedIntegration {
+  readonly integration: Integration
+  /** The secret vendors sign webhooks with: returned here once, stored sealed. */
+  readonly webhookSecret: string
+}
+
+export const NO_CIPHER = 'Integrations are not available: the server has no credential key (TASKPORT_SECRET_KEY)'
+
+/** Admin+. The access token and a new webhook secret are sealed before they are stored; neither is audited. */
+export const createIntegration = (deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'secrets' | 'cipher'>) =>
+  (caller: Caller, projectId: number, command: CreateIntegrationCommand): Promise<E.Either<AppError, CreatedIntegration>> =>
+    transact(deps.uow, async (stores) => {
+      const context = await loadProject(stores, caller, projectId, mayManageTokens)
+      if (E.isLeft(context)) return context
+      const cipher = deps.cipher
+      if (!cipher) return E.left(unavailable(NO_CIPHER))
+      const type = command.type
+      if (!isIntegrationType(type)) return collect(null, issue('type', `must be one of ${INTEGRATION_TYPES.join(', ')}`)) as E.Either<AppError, never>
+      const settings = validateIntegrationSettings(type, command.settings)
+      const statusMap = validateStatusMap(command.statusMap ?? {})
+      const token = collect(null, checkAccessToken(command.accessToken))
+      const issues = [settings, statusMap, token].flatMap((r) => (E.isLeft(r) && r.left._tag === 'ValidationFailed' ? r.left.issues : []))
+      if (issues.length > 0 || E.isLeft(settings) || E.isLeft(statusMap)) return collect(null, issues) as E.Either<AppError, never>
+      const now = deps.clock.now()
+      const webhookSecret = deps.secrets.generate()
+      const integration: Integration = {
+        id: deps.ids.uuid(),
+        projectId,
+        type,
+        settings: settings.right,
+        statusMap: statusMap.right,
+        isActive: command.isActive ?? true,
+        accessTokenSealed: cipher.seal(command.accessToken),
+        webhookSecretSealed: cipher.seal(webhookSecret),
+        createdById: caller.worker.id,
+        createdAt: now,
+        lastSyncedAt: null,
+      }
+      await stores.integrations.insert(integration)
+      await stores.audit.append(auditEntry(actorOf(caller), projectId, 'integration', integration.id, 'integration_created', {
+        after: { type, settings: settings.right, status_map: { ...statusMap.right }, is_active: integration.isActive },
+      }, now))
+      return E.right({ integration, webhookSecret })
+    })
