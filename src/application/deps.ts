@@ -1,5 +1,6 @@
 // What the use cases are built from: ports only. The composition root (src/main) supplies the adapters.
-import type { Clock, CredentialCipher, IdGenerator, TokenSecrets, UnitOfWork } from './ports/index.js'
+import type { IntegrationType } from '../domain/index.js'
+import type { Clock, CredentialCipher, IdGenerator, TokenSecrets, UnitOfWork, WebhookVendor } from './ports/index.js'
 
 export interface Deps {
   readonly uow: UnitOfWork
@@ -8,4 +9,6 @@ export interface Deps {
   readonly secrets: TokenSecrets
   /** Seals vendor credentials. Without it, integrations cannot be created or used (503). */
   readonly cipher?: CredentialCipher
+  /** Native webhook schemes by integration type (src/adapters/vendors). */
+  readonly webhooks?: Partial<Record<IntegrationType, WebhookVendor>>
 }

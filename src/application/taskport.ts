@@ -52,6 +52,7 @@ export const createTaskport = (deps: Deps) => ({
     create: app.createIntegration(deps),
     list: app.listIntegrations(deps),
     delete: app.deleteIntegration(deps),
+    receiveWebhook: app.receiveWebhook(deps),
   },
   sync: app.syncTask(deps),
 })

@@ -121,3 +121,21 @@ export const checkAccessToken = (token: string): Check =>
 
 /** GitHub external ids are scoped to the repository: `owner/repo#123`. */
 export const githubExternalId = (owner: string, repo: string, issueNumber: number): string => `${owner}/${repo}#${issueNumber}`
+
+/**
+ * The contract's default status maps for vendors' native webhook payloads. The translators send these keys:
+ * GitHub `open`, `closed`, `closed/completed`, `closed/not_planned`; Linear's state type; Jira's status category
+ * key. An integration's own `status_map` is laid over them.
+ */
+export const VENDOR_STATUS_MAPS: Readonly<Record<IntegrationType, StatusMap>> = {
+  github: { open: 'pending', closed: 'completed', 'closed/completed': 'completed', 'closed/not_planned': 'cancelled' },
+  linear: { triage: 'backlog', backlog: 'backlog', unstarted: 'pending', started: 'in_progress', completed: 'completed', canceled: 'cancelled' },
+  jira: { new: 'pending', indeterminate: 'in_progress', done: 'completed' },
+  asana: { incomplete: 'pending', completed: 'completed' },
+}
+
+/** The status map of an integration's inbound events: the vendor's defaults, then its own entries. */
+export const integrationStatusMap = (integration: Pick<Integration, 'type' | 'statusMap'>): StatusMap => ({
+  ...VENDOR_STATUS_MAPS[integration.type],
+  ...integration.statusMap,
+})

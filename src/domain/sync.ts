@@ -2,6 +2,7 @@
 // status, stale pushes, and the validation of what a sync may write.
 import * as E from 'fp-ts/lib/Either.js'
 import type { DomainError } from './errors.js'
+import type { SyncSource } from './external-link.js'
 import { checkStoryPoints, checkTags, checkTitle } from './task-fields.js'
 import { isTaskStatus, TASK_STATUSES, type TaskStatus } from './task-status.js'
 import { checkEmail } from './worker.js'
@@ -72,6 +73,15 @@ export interface SyncFields {
   readonly externalUrl?: string | null
   readonly assigneeEmail?: string | null
   readonly parentExternalId?: string | null
+}
+
+/** A push: the fields, where it comes from, its status in the source's terms, and its last change there. */
+export interface SyncPayload extends SyncFields {
+  readonly source: SyncSource
+  /** The external status name, mapped through the status map. */
+  readonly status?: string | null
+  /** The source's last-modified time of the item. */
+  readonly updatedAt?: Date
 }
 
 const checkUrl = (url: string | null | undefined): Check => {

@@ -8,7 +8,7 @@ import { agentRoutes } from './agent-routes.js'
 import { docsRoutes } from './docs-routes.js'
 import { AuthUnavailable, type Authenticate } from './authenticate.js'
 import { HttpProblem, type Ctx } from './http-context.js'
-import { accessLog, cors, errors, jsonBody, requestId, trailingSlash, type HttpLogger } from './middleware.js'
+import { accessLog, cors, errors, jsonBody, requestId, trailingSlash, WEBHOOK_PATH, type HttpLogger } from './middleware.js'
 import { problem, problemOf } from './problem.js'
 import { projectRoutes } from './project-routes.js'
 import { taskRoutes } from './task-routes.js'
@@ -56,7 +56,7 @@ const taskSyncGate = (deps: HttpDeps) => {
 
 /** Authenticates every other /api request with a JWT and resolves the caller (first login provisions it). */
 const authentication = (deps: HttpDeps) => async (ctx: Ctx, next: Next) => {
-  if ((ctx.path === '/api' || ctx.path.startsWith('/api/')) && !TASK_SYNC_PATH.test(ctx.path)) {
+  if ((ctx.path === '/api' || ctx.path.startsWith('/api/')) && !TASK_SYNC_PATH.test(ctx.path) && !WEBHOOK_PATH.test(ctx.path)) {
     let principal
     try {
       principal = await deps.authenticate(ctx.get('Authorization') || undefined)

@@ -10,6 +10,8 @@ import { problemOf, validationProblem, type Problem } from './problem.js'
 export interface State {
   caller?: Caller
   body?: unknown
+  /** The body's bytes (webhook signatures cover them). */
+  rawBody?: Buffer
   requestId?: string
   /** The project whose task-sync limit this request counts against. */
   rateLimitKey?: string

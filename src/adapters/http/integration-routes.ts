@@ -1,5 +1,6 @@
 // Integrations (GitHub, Jira, Linear, Asana): connections per project, managed by admins.
 import type Router from '@koa/router'
+import * as E from 'fp-ts/lib/Either.js'
 import type { Taskport } from '../../application/taskport.js'
 import { CreateIntegrationC, UUID_PATTERN } from './decode.js'
 import { createdIntegrationJson, integrationJson, pageJson } from './encode.js'
@@ -28,6 +29,15 @@ export const integrationRoutes = (router: Router, tp: Taskport): void => {
   })
   router.get('/api/projects/:pid/integrations', async (ctx: Ctx) => {
     respond(ctx, await tp.integrations.list(callerOf(ctx), idParam(ctx, 'pid'), pageRequest(ctx)), 200, (p) => pageJson(p, (i) => integrationJson(i, webhookBase(ctx))))
+  })
+  router.post('/api/integrations/:iid/webhook', async (ctx: Ctx) => {
+    const result = await tp.integrations.receiveWebhook(uuidParam(ctx, 'iid', 'Integration'), {
+      rawBody: ctx.state.rawBody ?? Buffer.alloc(0),
+      header: (name) => ctx.get(name) || undefined,
+      body: ctx.state.body,
+    })
+    if (E.isRight(result) && result.right.replayed) ctx.set('X-Taskport-Replayed', 'true')
+    respond(ctx, result, E.isRight(result) ? result.right.status : 200, (answer) => answer.body)
   })
   router.delete('/api/projects/:pid/integrations/:iid', async (ctx: Ctx) => {
     respond(ctx, await tp.integrations.delete(callerOf(ctx), idParam(ctx, 'pid'), uuidParam(ctx, 'iid', 'Integration')), 204, () => null)

@@ -13,6 +13,9 @@ export interface HttpLogger {
 
 export const BODY_LIMIT = 1024 * 1024
 
+/** Vendors' webhooks: authenticated by their signature, not by a JWT. */
+export const WEBHOOK_PATH = /^\/api\/integrations\/[^/]+\/webhook$/
+
 export const requestId = async (ctx: Ctx, next: Next) => {
   const given = ctx.get('X-Request-Id')
   ctx.state.requestId = /^[\w.-]{1,100}$/.test(given) ? given : randomUUID()
@@ -73,11 +76,15 @@ export const jsonBody = async (ctx: Ctx, next: Next) => {
     const declared = Number(ctx.get('Content-Length') || 0)
     if (declared > BODY_LIMIT) throw new HttpProblem(problem(413, 'payload_too_large', `Request body is larger than ${BODY_LIMIT} bytes`))
     const raw = await readBody(ctx)
+    ctx.state.rawBody = raw
     if (raw.length > 0) {
       try {
         ctx.state.body = JSON.parse(raw.toString('utf8'))
       } catch {
-        throw new HttpProblem(problem(400, 'validation_error', 'body: malformed JSON', { errors: [{ path: 'body', message: 'malformed JSON' }] }))
+        // Webhooks check their signature first: a stranger's bad JSON is a 401 there, not a 400.
+        if (!WEBHOOK_PATH.test(ctx.path)) {
+          throw new HttpProblem(problem(400, 'validation_error', 'body: malformed JSON', { errors: [{ path: 'body', message: 'malformed JSON' }] }))
+        }
       }
     }
   }

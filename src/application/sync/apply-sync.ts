@@ -6,19 +6,13 @@ import * as E from 'fp-ts/lib/Either.js'
 import {
   assign, auditEntry, checkParent, createTask, effectiveStatusMap, enterStatus, hasChanges, isStale, mapExternalStatus,
   normalizeEmail, setParent, shortId, SYNC_WARNINGS, taskChanges, taskSnapshot, updateTaskFields, validateSyncFields,
-  type AuditActor, type ExternalLink, type Project, type StatusMap, type SyncFields, type SyncSource, type Task, type TaskStatus,
+  type AuditActor, type ExternalLink, type Project, type StatusMap, type SyncPayload, type Task, type TaskStatus,
 } from '../../domain/index.js'
 import type { AppError } from '../errors.js'
 import type { Stores } from '../ports/index.js'
 import { refreshRollup } from '../rollup.js'
 
-export interface SyncPayload extends SyncFields {
-  readonly source: SyncSource
-  /** The external status name, mapped through the status map. */
-  readonly status?: string | null
-  /** The source's last-modified time of the item. */
-  readonly updatedAt?: Date
-}
+export type { SyncPayload } from '../../domain/index.js'
 
 export interface SyncResult {
   readonly taskId: number

@@ -1,0 +1,14 @@
+// The vendors taskport speaks to: one folder each. A fifth vendor is one more folder and one more entry here.
+import type { WebhookVendor } from '../../application/index.js'
+import type { IntegrationType } from '../../domain/index.js'
+import { githubWebhook } from './github/webhook.js'
+import { jiraWebhook } from './jira/webhook.js'
+import { linearWebhook } from './linear/webhook.js'
+
+export const WEBHOOK_VENDORS: Partial<Record<IntegrationType, WebhookVendor>> = {
+  github: githubWebhook,
+  linear: linearWebhook,
+  jira: jiraWebhook,
+}
+
+export { githubWebhook, jiraWebhook, linearWebhook }
