@@ -1,6 +1,6 @@
 // What the use cases are built from: ports only. The composition root (src/main) supplies the adapters.
 import type { IntegrationType } from '../domain/index.js'
-import type { Clock, CredentialCipher, IdGenerator, TokenSecrets, UnitOfWork, WebhookVendor } from './ports/index.js'
+import type { Clock, CredentialCipher, IdGenerator, TokenSecrets, UnitOfWork, VendorClient, WebhookVendor } from './ports/index.js'
 
 export interface Deps {
   readonly uow: UnitOfWork
@@ -11,4 +11,6 @@ export interface Deps {
   readonly cipher?: CredentialCipher
   /** Native webhook schemes by integration type (src/adapters/vendors). */
   readonly webhooks?: Partial<Record<IntegrationType, WebhookVendor>>
+  /** Vendor API clients by integration type (src/adapters/vendors). */
+  readonly vendors?: Partial<Record<IntegrationType, VendorClient>>
 }

@@ -53,6 +53,7 @@ export const createTaskport = (deps: Deps) => ({
     list: app.listIntegrations(deps),
     delete: app.deleteIntegration(deps),
     receiveWebhook: app.receiveWebhook(deps),
+    import: app.importItems(deps),
   },
   sync: app.syncTask(deps),
 })

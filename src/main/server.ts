@@ -13,7 +13,7 @@ import type { Authenticate } from '../adapters/http/authenticate.js'
 import type { RateLimitOptions } from '../adapters/http/rate-limit.js'
 import { aesGcmCipher, nodeTokenSecrets, randomIds, systemClock } from '../adapters/system/index.js'
 import { loadDevSecretKey } from './secret-key.js'
-import { WEBHOOK_VENDORS } from '../adapters/vendors/index.js'
+import { VENDOR_CLIENTS, WEBHOOK_VENDORS } from '../adapters/vendors/index.js'
 import type { Config } from './config.js'
 import { openTaskportDatabase } from './database.js'
 import { connectRedis } from './redis.js'
@@ -36,7 +36,7 @@ export interface TaskportAppOptions {
  */
 export const createTaskportApp = (options: TaskportAppOptions): Koa =>
   createHttpApp({
-    taskport: createTaskport({ uow: options.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, ...(options.cipher ? { cipher: options.cipher } : {}), webhooks: WEBHOOK_VENDORS }),
+    taskport: createTaskport({ uow: options.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, ...(options.cipher ? { cipher: options.cipher } : {}), webhooks: WEBHOOK_VENDORS, vendors: VENDOR_CLIENTS }),
     authenticate: options.authenticate,
     databaseReady: options.databaseReady ?? (async () => true),
     ...(options.logger ? { logger: options.logger } : {}),

@@ -12,7 +12,7 @@ import { openDatabase } from '../../src/adapters/persistence/mikro-orm/index.js'
 import { aesGcmCipher, nodeTokenSecrets, randomIds, systemClock } from '../../src/adapters/system/index.js'
 import { randomBytes } from 'node:crypto'
 import { createTaskport } from '../../src/application/taskport.js'
-import { WEBHOOK_VENDORS } from '../../src/adapters/vendors/index.js'
+import { VENDOR_CLIENTS, WEBHOOK_VENDORS } from '../../src/adapters/vendors/index.js'
 import { freshDatabase } from './postgres.js'
 
 const listen = (server: Server): Promise<number> =>
@@ -88,7 +88,7 @@ export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => 
   const jwks = await startJwks()
   const database = await freshDatabase()
   const db = await openDatabase(database.url)
-  const taskport = createTaskport({ uow: db.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, cipher: aesGcmCipher(CREDENTIAL_KEY), webhooks: WEBHOOK_VENDORS })
+  const taskport = createTaskport({ uow: db.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, cipher: aesGcmCipher(CREDENTIAL_KEY), webhooks: WEBHOOK_VENDORS, vendors: VENDOR_CLIENTS })
   const app = createHttpApp({
     taskport,
     authenticate: jwksAuthenticator({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: 0 }),

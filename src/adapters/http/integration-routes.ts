@@ -39,6 +39,9 @@ export const integrationRoutes = (router: Router, tp: Taskport): void => {
     if (E.isRight(result) && result.right.replayed) ctx.set('X-Taskport-Replayed', 'true')
     respond(ctx, result, E.isRight(result) ? result.right.status : 200, (answer) => answer.body)
   })
+  router.post('/api/projects/:pid/integrations/:iid/import', async (ctx: Ctx) => {
+    respond(ctx, await tp.integrations.import(callerOf(ctx), idParam(ctx, 'pid'), uuidParam(ctx, 'iid', 'Integration')), 200, (summary) => summary)
+  })
   router.delete('/api/projects/:pid/integrations/:iid', async (ctx: Ctx) => {
     respond(ctx, await tp.integrations.delete(callerOf(ctx), idParam(ctx, 'pid'), uuidParam(ctx, 'iid', 'Integration')), 204, () => null)
   })

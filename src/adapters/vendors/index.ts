@@ -1,6 +1,7 @@
 // The vendors taskport speaks to: one folder each. A fifth vendor is one more folder and one more entry here.
-import type { WebhookVendor } from '../../application/index.js'
+import type { VendorClient, WebhookVendor } from '../../application/index.js'
 import type { IntegrationType } from '../../domain/index.js'
+import { githubClient } from './github/client.js'
 import { githubWebhook } from './github/webhook.js'
 import { jiraWebhook } from './jira/webhook.js'
 import { linearWebhook } from './linear/webhook.js'
@@ -11,4 +12,8 @@ export const WEBHOOK_VENDORS: Partial<Record<IntegrationType, WebhookVendor>> = 
   jira: jiraWebhook,
 }
 
-export { githubWebhook, jiraWebhook, linearWebhook }
+export const VENDOR_CLIENTS: Partial<Record<IntegrationType, VendorClient>> = {
+  github: githubClient,
+}
+
+export { githubClient, githubWebhook, jiraWebhook, linearWebhook }

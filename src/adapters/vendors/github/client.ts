@@ -1,0 +1,58 @@
+// GitHub's REST API through the official client (@octokit/core with its pagination plugin), pointed at the
+// integration's `api_url` (GitHub Enterprise, or a fake in tests). Issues of the repository, all pages, state
+// all; pull requests (which the issues endpoint also lists) are skipped.
+import { Octokit } from '@octokit/core'
+import { paginateRest } from '@octokit/plugin-paginate-rest'
+import { setting, type Integration } from '../../../domain/index.js'
+import { VendorError, type ImportItem, type VendorClient } from '../../../application/index.js'
+import { MAX_ATTEMPTS, retryAfterMs, retryable, sleep } from '../retry.js'
+import { githubIssuePush } from './webhook.js'
+
+const GitHub = Octokit.plugin(paginateRest)
+
+const REQUEST_TIMEOUT_MS = 30_000
+
+interface OctokitError {
+  readonly status?: number
+  readonly message?: string
+  readonly response?: { readonly headers?: Record<string, string | undefined> }
+}
+
+export const githubOctokit = (integration: Integration, accessToken: string) => {
+  const octokit = new GitHub({
+    auth: accessToken,
+    baseUrl: setting(integration, 'api_url') ?? 'https://api.github.com',
+    userAgent: 'taskport',
+    request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }) },
+  })
+  // Rate limits and brief outages: wait as told (Retry-After), then try again; after that, a VendorError.
+  octokit.hook.wrap('request', async (request, options) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await request(options)
+      } catch (error) {
+        const e = error as OctokitError
+        const wait = retryAfterMs(e.response?.headers?.['retry-after'])
+        if (attempt < MAX_ATTEMPTS && (retryable(e.status) || (e.status === 403 && wait !== undefined))) {
+          await sleep(wait ?? 1000 * attempt)
+          continue
+        }
+        throw new VendorError(`GitHub answered ${e.status ?? 'no response'}: ${e.message ?? String(error)}`, e.status)
+      }
+    }
+  })
+  return octokit
+}
+
+async function* importIssues(integration: Integration, accessToken: string): AsyncIterable<readonly ImportItem[]> {
+  const octokit = githubOctokit(integration, accessToken)
+  const pages = octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues', {
+    owner: setting(integration, 'owner') ?? '', repo: setting(integration, 'repo') ?? '', state: 'all', per_page: 100,
+  })
+  for await (const page of pages) {
+    yield page.data.map((issue): ImportItem =>
+      issue.pull_request ? { kind: 'skip', reason: 'pull request' } : { kind: 'item', payload: githubIssuePush(integration, issue) })
+  }
+}
+
+export const githubClient: VendorClient = { importItems: importIssues }

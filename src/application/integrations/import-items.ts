@@ -1,0 +1,84 @@
+// POST /api/projects/{pid}/integrations/{iid}/import: pull every item of the connected source (GitHub issues
+// today); each one not linked yet becomes a task with its link. Re-running skips what is linked. One transaction
+// per item, so that one bad item does not undo the others; vendor failures end up in the summary, never a 500.
+import * as E from 'fp-ts/lib/Either.js'
+import { integrationStatusMap, mayManageTokens, type Integration } from '../../domain/index.js'
+import { loadProject } from '../access.js'
+import type { Caller } from '../caller.js'
+import type { Deps } from '../deps.js'
+import { describeAppError, notFound, unavailable, type AppError } from '../errors.js'
+import { VendorError } from '../ports/index.js'
+import { applySync } from '../sync/apply-sync.js'
+import { runWithRaceRetries } from '../sync/race-retry.js'
+import { transact } from '../transaction.js'
+import { NO_CIPHER } from './create-integration.js'
+
+export interface ImportSummary {
+  readonly created: number
+  readonly skipped: number
+  readonly failed: number
+  readonly errors: readonly { readonly external_id?: string; readonly error: string }[]
+}
+
+export interface ImportProgress {
+  readonly done: number
+  readonly created: number
+  readonly skipped: number
+  readonly failed: number
+}
+
+const findIntegration = async (deps: Pick<Deps, 'uow'>, caller: Caller, projectId: number, integrationId: string) =>
+  transact(deps.uow, async (stores) => {
+    const context = await loadProject(stores, caller, projectId, mayManageTokens)
+    if (E.isLeft(context)) return context
+    const integration = await stores.integrations.byId(integrationId)
+    if (!integration || integration.projectId !== projectId) return E.left(notFound(`Integration ${integrationId} not found`))
+    return E.right({ integration, project: context.right.project })
+  })
+
+export const importItems = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'vendors'>) =>
+  async (caller: Caller, projectId: number, integrationId: string, onProgress?: (progress: ImportProgress) => void): Promise<E.Either<AppError, ImportSummary>> => {
+    const found = await findIntegration(deps, caller, projectId, integrationId)
+    if (E.isLeft(found)) return found
+    const { integration, project } = found.right
+    const client = deps.vendors?.[integration.type]
+    if (!client?.importItems) return E.left(notFound(`${integration.type} integrations cannot import; only GitHub can`))
+    if (!deps.cipher) return E.left(unavailable(NO_CIPHER))
+    const accessToken = deps.cipher.open(integration.accessTokenSealed)
+    let created = 0
+    let skipped = 0
+    let failed = 0
+    const errors: { external_id?: string; error: string }[] = []
+    const actor = { type: 'api_token' as const, id: integration.id }
+    const statusMap = integrationStatusMap(integration)
+    try {
+      for await (const page of client.importItems(integration, accessToken)) {
+        for (const item of page) {
+          if (item.kind === 'skip') {
+            skipped += 1
+            continue
+          }
+          const result = await runWithRaceRetries(deps.uow, async (stores) => {
+            if (await stores.links.find(projectId, item.payload.source, item.payload.externalId)) return E.right(false)
+            const synced = await applySync(stores, { project, actor, statusMap, now: deps.clock.now() }, item.payload)
+            return E.isLeft(synced) ? synced : E.right(synced.right.created)
+          })
+          if (E.isLeft(result)) {
+            failed += 1
+            errors.push({ external_id: item.payload.externalId, error: describeAppError(result.left) })
+          } else if (result.right) created += 1
+          else skipped += 1
+        }
+        onProgress?.({ done: created + skipped + failed, created, skipped, failed })
+      }
+    } catch (error) {
+      if (!(error instanceof VendorError)) throw error
+      errors.push({ error: error.message })
+    }
+    await transact(deps.uow, async (stores) => {
+      const current = await stores.integrations.byId(integration.id)
+      if (current) await stores.integrations.update({ ...current, lastSyncedAt: deps.clock.now() } satisfies Integration)
+      return E.right(undefined)
+    })
+    return E.right({ created, skipped, failed, errors })
+  }

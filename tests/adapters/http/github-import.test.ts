@@ -1,0 +1,75 @@
+// GitHub pull import over real HTTP on PostgreSQL against a fake GitHub on loopback: every page, pull requests
+// skipped, re-import skips linked issues, Retry-After honoured, vendor failures reported (never a 500).
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { makeIssues, startFakeGitHub, type FakeGitHub } from '../../support/fake-github.js'
+import { expectError, startApi, type ApiServer } from '../../support/http.js'
+
+const it = suite<{ api: ApiServer; github: FakeGitHub; pid: number; iid: string }>('GitHub import')
+
+it.before(async (ctx) => {
+  ctx.api = await startApi()
+  ctx.github = await startFakeGitHub('acme', 'app', makeIssues(250, 10))
+  ctx.pid = (await ctx.api.call('POST', '/api/projects', { as: 'gus', body: { slug: 'gh-import', name: 'Import', key: 'GI' } })).body.id
+  const created = await ctx.api.call('POST', `/api/projects/${ctx.pid}/integrations`, {
+    as: 'gus', body: { type: 'github', access_token: 'ghp_import_secret', settings: { owner: 'acme', repo: 'app', api_url: ctx.github.url } },
+  })
+  ctx.iid = created.body.id
+})
+it.after(async (ctx) => {
+  await ctx.api.stop()
+  await ctx.github.stop()
+})
+
+const count = async (api: ApiServer, sql: string, params: unknown[] = []) => (await api.sql(sql, params))[0].n as number
+
+it('imports every issue of every page, skips pull requests, and a re-run skips what is linked', async ({ api, github, pid, iid }) => {
+  const first = await api.call('POST', `/api/projects/${pid}/integrations/${iid}/import`, { as: 'gus' })
+  assert.is(first.status, 200, JSON.stringify(first.body))
+  assert.equal(first.body, { created: 225, skipped: 25, failed: 0, errors: [] })
+  const pages = github.requests.filter((r) => r.url.startsWith('/repos/acme/app/issues'))
+  assert.is(pages.length, 3, '250 issues at 100 per page')
+  assert.ok(pages.every((r) => r.authorization === 'token ghp_import_secret' || r.authorization === 'bearer ghp_import_secret'), pages[0]?.authorization)
+  assert.match(pages[0]?.url ?? '', 'state=all')
+  assert.is(await count(api, "select count(*)::int as n from external_links where project_id = ? and source = 'github'", [pid]), 225)
+  const [closed] = await api.sql("select t.status from tasks t join external_links l on l.task_id = t.id where l.external_id = 'acme/app#1'")
+  assert.is(closed.status, 'completed', 'issue 1 is closed as completed')
+  const [notPlanned] = await api.sql("select t.status, t.title from tasks t join external_links l on l.task_id = t.id where l.external_id = 'acme/app#4'")
+  assert.equal(notPlanned, { status: 'cancelled', title: 'Issue 4' })
+  const [open] = await api.sql("select t.status from tasks t join external_links l on l.task_id = t.id where l.external_id = 'acme/app#2'")
+  assert.is(open.status, 'pending')
+  assert.is(await count(api, "select count(*)::int as n from external_links where external_id = 'acme/app#10'"), 0, 'issue 10 is a pull request')
+
+  github.issues = [...github.issues, ...makeIssues(260).slice(250)]
+  const second = await api.call('POST', `/api/projects/${pid}/integrations/${iid}/import`, { as: 'gus' })
+  assert.equal(second.body, { created: 10, skipped: 250, failed: 0, errors: [] })
+  const list = await api.call('GET', `/api/projects/${pid}/integrations`, { as: 'gus' })
+  assert.type(list.body.items[0].last_synced_at, 'string')
+})
+
+it('a 429 with Retry-After is waited out; a vendor 500 ends in the summary, never a 500', async ({ api, github, pid, iid }) => {
+  const before = github.requests.length
+  github.fail(429, 1, '1')
+  const waited = await api.call('POST', `/api/projects/${pid}/integrations/${iid}/import`, { as: 'gus' })
+  assert.is(waited.status, 200)
+  assert.equal(waited.body.errors, [])
+  assert.is(github.requests.length - before, 4, 'the limited request was sent again')
+
+  github.fail(500, 1)
+  const failed = await api.call('POST', `/api/projects/${pid}/integrations/${iid}/import`, { as: 'gus' })
+  assert.is(failed.status, 200)
+  assert.is(failed.body.created, 0)
+  assert.is(failed.body.errors.length, 1)
+  assert.match(failed.body.errors[0].error, 'GitHub answered 500')
+  assert.not.ok(JSON.stringify(failed.body).includes('ghp_import_secret'))
+})
+
+it('only admins import; other types cannot; unknown integrations are 404', async ({ api, pid, iid }) => {
+  await api.call('POST', `/api/projects/${pid}/members`, { as: 'gus', body: { user_id: 'mel', role: 'member' } })
+  expectError(await api.call('POST', `/api/projects/${pid}/integrations/${iid}/import`, { as: 'mel' }), 403, 'forbidden')
+  expectError(await api.call('POST', `/api/projects/${pid}/integrations/00000000-0000-4000-8000-000000000000/import`, { as: 'gus' }), 404, 'not_found')
+  const linear = await api.call('POST', `/api/projects/${pid}/integrations`, { as: 'gus', body: { type: 'linear', access_token: 'l', settings: { team_id: 'T' } } })
+  expectError(await api.call('POST', `/api/projects/${pid}/integrations/${linear.body.id}/import`, { as: 'gus' }), 404, 'not_found')
+})
+
+it.run()
