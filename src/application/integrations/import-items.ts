@@ -7,7 +7,7 @@ import { loadProject } from '../access.js'
 import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import { describeAppError, notFound, unavailable, type AppError } from '../errors.js'
-import { VendorError } from '../ports/index.js'
+import { VendorError, type ImportItem, type Stores } from '../ports/index.js'
 import { applySync } from '../sync/apply-sync.js'
 import { runWithRaceRetries } from '../sync/race-retry.js'
 import { transact } from '../transaction.js'
@@ -36,6 +36,12 @@ const findIntegration = async (deps: Pick<Deps, 'uow'>, caller: Caller, projectI
     return E.right({ integration, project: context.right.project })
   })
 
+const sequence = async <A>(tasks: readonly (() => Promise<A>)[]): Promise<A[]> => {
+  const results: A[] = []
+  for (const task of tasks) results.push(await task())
+  return results
+}
+
 export const importItems = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'vendors'>) =>
   async (caller: Caller, projectId: number, integrationId: string, onProgress?: (progress: ImportProgress) => void): Promise<E.Either<AppError, ImportSummary>> => {
     const found = await findIntegration(deps, caller, projectId, integrationId)
@@ -51,24 +57,37 @@ export const importItems = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'vendo
     const errors: { external_id?: string; error: string }[] = []
     const actor = { type: 'api_token' as const, id: integration.id }
     const statusMap = integrationStatusMap(integration)
+    /** Right(true): created; Right(false): already linked. */
+    const importOne = async (stores: Stores, item: Extract<ImportItem, { kind: 'item' }>): Promise<E.Either<AppError, boolean>> => {
+      if (await stores.links.find(projectId, item.payload.source, item.payload.externalId)) return E.right(false)
+      const synced = await applySync(stores, { project, actor, statusMap, now: deps.clock.now() }, item.payload)
+      return E.isLeft(synced) ? synced : E.right(synced.right.created)
+    }
     try {
       for await (const page of client.importItems(integration, accessToken)) {
-        for (const item of page) {
-          if (item.kind === 'skip') {
-            skipped += 1
-            continue
+        const items = page.filter((item): item is Extract<ImportItem, { kind: 'item' }> => item.kind === 'item')
+        skipped += page.length - items.length
+        // One transaction per page (one commit instead of a hundred); if any item of it fails, the page is
+        // rolled back and its items run one by one, so that the failure stays with its item.
+        const whole = await runWithRaceRetries(deps.uow, async (stores) => {
+          const outcomes: boolean[] = []
+          for (const item of items) {
+            const outcome = await importOne(stores, item)
+            if (E.isLeft(outcome)) return outcome
+            outcomes.push(outcome.right)
           }
-          const result = await runWithRaceRetries(deps.uow, async (stores) => {
-            if (await stores.links.find(projectId, item.payload.source, item.payload.externalId)) return E.right(false)
-            const synced = await applySync(stores, { project, actor, statusMap, now: deps.clock.now() }, item.payload)
-            return E.isLeft(synced) ? synced : E.right(synced.right.created)
-          })
+          return E.right(outcomes)
+        })
+        const outcomes = E.isRight(whole)
+          ? whole.right.map((created) => E.right(created) as E.Either<AppError, boolean>)
+          : await sequence(items.map((item) => () => runWithRaceRetries(deps.uow, (stores) => importOne(stores, item))))
+        outcomes.forEach((result, i) => {
           if (E.isLeft(result)) {
             failed += 1
-            errors.push({ external_id: item.payload.externalId, error: describeAppError(result.left) })
+            errors.push({ external_id: items[i]?.payload.externalId ?? '', error: describeAppError(result.left) })
           } else if (result.right) created += 1
           else skipped += 1
-        }
+        })
         onProgress?.({ done: created + skipped + failed, created, skipped, failed })
       }
     } catch (error) {

@@ -64,6 +64,17 @@ it('a 429 with Retry-After is waited out; a vendor 500 ends in the summary, neve
   assert.not.ok(JSON.stringify(failed.body).includes('ghp_import_secret'))
 })
 
+it('an issue taskport refuses fails alone: the rest of its page is imported', async ({ api, github, pid, iid }) => {
+  github.issues = [...github.issues, { number: 261, title: 'x'.repeat(501), state: 'open', state_reason: null }, { number: 262, title: 'fine', state: 'open', state_reason: null }]
+  const res = await api.call('POST', `/api/projects/${pid}/integrations/${iid}/import`, { as: 'gus' })
+  assert.is(res.status, 200)
+  assert.is(res.body.created, 1)
+  assert.is(res.body.failed, 1)
+  assert.equal(res.body.errors.map((e: any) => e.external_id), ['acme/app#261'])
+  assert.match(res.body.errors[0].error, 'name')
+  assert.is(await count(api, "select count(*)::int as n from external_links where external_id in ('acme/app#261', 'acme/app#262')"), 1)
+})
+
 it('only admins import; other types cannot; unknown integrations are 404', async ({ api, pid, iid }) => {
   await api.call('POST', `/api/projects/${pid}/members`, { as: 'gus', body: { user_id: 'mel', role: 'member' } })
   expectError(await api.call('POST', `/api/projects/${pid}/integrations/${iid}/import`, { as: 'mel' }), 403, 'forbidden')
