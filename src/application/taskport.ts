@@ -54,6 +54,7 @@ export const createTaskport = (deps: Deps) => ({
     delete: app.deleteIntegration(deps),
     receiveWebhook: app.receiveWebhook(deps),
     import: app.importItems(deps),
+    push: app.pushTasks(deps),
   },
   sync: app.syncTask(deps),
 })

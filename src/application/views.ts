@@ -1,12 +1,12 @@
 // Read models returned by the use cases: entities plus what a client needs next to them (short ids,
 // handles, links, counts), fetched in batches so a page costs a fixed number of queries.
 import {
-  shortId, type AuditEntry, type ExternalLink, type Membership, type Project, type Role, type SyncSource, type Task, type Worker,
+  shortId, type AuditEntry, type ExternalLink, type Membership, type Project, type Role, type LinkSource, type Task, type Worker,
 } from '../domain/index.js'
 import type { Stores } from './ports/index.js'
 
 export interface ExternalLinkView {
-  readonly source: SyncSource
+  readonly source: LinkSource
   readonly externalId: string
   readonly externalUrl: string | null
 }

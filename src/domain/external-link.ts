@@ -6,11 +6,15 @@ export const SYNC_SOURCES = ['jira', 'linear', 'github', 'custom'] as const
 export type SyncSource = (typeof SYNC_SOURCES)[number]
 export const isSyncSource = (value: string): value is SyncSource => (SYNC_SOURCES as readonly string[]).includes(value)
 
+/** Where a link may point: the task-sync sources, plus Asana (outbound push only). */
+export const LINK_SOURCES = [...SYNC_SOURCES, 'asana'] as const
+export type LinkSource = (typeof LINK_SOURCES)[number]
+
 export interface ExternalLink {
   readonly id: number
   readonly projectId: ProjectId
   readonly taskId: TaskId
-  readonly source: SyncSource
+  readonly source: LinkSource
   readonly externalId: string
   readonly externalUrl: string | null
   /** Lower-cased email of an assignee who is not a project member yet. */

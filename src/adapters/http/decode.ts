@@ -84,6 +84,8 @@ export const CreateIntegrationC = t.intersection([
   t.partial({ settings: t.record(t.string, t.unknown), status_map: t.record(t.string, t.string), is_active: t.boolean }),
 ])
 
+export const PushTasksC = t.type({ task_ids: t.array(t.Int) })
+
 export const SyncSourceC = t.keyof({ jira: null, linear: null, github: null, custom: null })
 export const TaskSyncC = t.intersection([
   t.type({ source: SyncSourceC, external_id: t.string, name: t.string }),

@@ -2,7 +2,9 @@
 import type Router from '@koa/router'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Taskport } from '../../application/taskport.js'
-import { CreateIntegrationC, UUID_PATTERN } from './decode.js'
+import { MAX_PUSH } from '../../application/index.js'
+import { CreateIntegrationC, PushTasksC, UUID_PATTERN } from './decode.js'
+import { validationProblem } from './problem.js'
 import { createdIntegrationJson, integrationJson, pageJson } from './encode.js'
 import { body, callerOf, fail, idParam, pageRequest, respond, type Ctx } from './http-context.js'
 
@@ -41,6 +43,11 @@ export const integrationRoutes = (router: Router, tp: Taskport): void => {
   })
   router.post('/api/projects/:pid/integrations/:iid/import', async (ctx: Ctx) => {
     respond(ctx, await tp.integrations.import(callerOf(ctx), idParam(ctx, 'pid'), uuidParam(ctx, 'iid', 'Integration')), 200, (summary) => summary)
+  })
+  router.post('/api/projects/:pid/integrations/:iid/push', async (ctx: Ctx) => {
+    const b = body(ctx, PushTasksC)
+    if (b.task_ids.length < 1 || b.task_ids.length > MAX_PUSH) fail(validationProblem([{ path: 'task_ids', message: `must hold 1..${MAX_PUSH} task ids` }]))
+    respond(ctx, await tp.integrations.push(callerOf(ctx), idParam(ctx, 'pid'), uuidParam(ctx, 'iid', 'Integration'), b.task_ids), 200, (summary) => summary)
   })
   router.delete('/api/projects/:pid/integrations/:iid', async (ctx: Ctx) => {
     respond(ctx, await tp.integrations.delete(callerOf(ctx), idParam(ctx, 'pid'), uuidParam(ctx, 'iid', 'Integration')), 204, () => null)

@@ -2,7 +2,7 @@
 // with; tests check that every registered route is documented and that responses carry the documented fields.
 import type * as t from 'io-ts'
 import {
-  AddMemberC, AssignC, ChangeRoleC, ChangeStatusC, CreateApiTokenC, CreateIntegrationC, CreateProjectC, CreateTaskC, ProgressC, RegisterAgentC,
+  AddMemberC, AssignC, ChangeRoleC, ChangeStatusC, CreateApiTokenC, CreateIntegrationC, PushTasksC, CreateProjectC, CreateTaskC, ProgressC, RegisterAgentC,
   RejectC, TaskSyncC, UpdateAgentC, UpdateProjectC, UpdateTaskC,
 } from './decode.js'
 import { toJsonSchema, type JsonSchema } from './json-schema.js'
@@ -51,6 +51,11 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     webhook_url: { type: 'string', format: 'uri' }, created_at: time, last_synced_at: ntime,
   }),
   ImportSummary: obj({ created: int, skipped: int, failed: int, errors: { type: 'array', items: { type: 'object', properties: { external_id: str, error: str }, required: ['error'] } } }),
+  PushSummary: obj({
+    pushed: { type: 'array', items: obj({ task_id: int, external_id: str, external_url: nstr }) },
+    skipped: { type: 'array', items: obj({ task_id: int, reason: str }) },
+    failed: { type: 'array', items: obj({ task_id: int, error: str }) },
+  }),
   SyncResult: obj({ task_id: int, short_id: str, created: { type: 'boolean' }, warnings: { type: 'array', items: str } }),
 }
 SCHEMAS.CreatedIntegration = { allOf: [ref('Integration'), obj({ webhook_secret: { type: 'string', description: 'Shown once: vendors sign webhooks with it' } })] }
@@ -116,6 +121,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'get', path: '/api/projects/{pid}/integrations', summary: 'Integrations of a project (admin+), never their credentials', status: 200, response: page('Integration'), query: PAGE, errors: W },
   { method: 'delete', path: '/api/projects/{pid}/integrations/{iid}', summary: 'Delete an integration (admin+)', status: 204, errors: [401, 403, 404] },
   { method: 'post', path: '/api/projects/{pid}/integrations/{iid}/import', summary: 'Pull every issue of the connected GitHub repository (admin+); linked ones are skipped', status: 200, response: ref('ImportSummary'), errors: [401, 403, 404, 503] },
+  { method: 'post', path: '/api/projects/{pid}/integrations/{iid}/push', summary: 'Create tasks in the vendor and link them (admin+); linked tasks are skipped, vendor failures reported per task', body: PushTasksC, status: 200, response: ref('PushSummary'), errors: [...W, 503] },
   { method: 'post', path: '/api/integrations/{iid}/webhook', summary: "A vendor's native webhook (GitHub, Linear, Jira), verified by its signature with the webhook secret: 200 when a task changed, 202 when ignored", status: 200, alsoStatus: 202, response: { type: 'object' }, errors: [400, 401, 404, 413, 503], public: true },
   { method: 'get', path: '/api/audit', summary: 'Entries by one actor across the caller projects', status: 200, response: page('AuditEntry'), query: [...PAGE, 'actor_id'], errors: [400, 401] },
 ]

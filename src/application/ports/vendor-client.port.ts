@@ -5,10 +5,27 @@ export type ImportItem =
   | { readonly kind: 'item'; readonly payload: SyncPayload }
   | { readonly kind: 'skip'; readonly reason: string }
 
-/** A vendor's API as the use cases need it (src/adapters/vendors/<vendor>). */
+/** A task as pushed to a vendor. */
+export interface OutboundTask {
+  readonly title: string
+  readonly description: string | null
+  readonly tags: readonly string[]
+  readonly dueDate: string | null
+  /** The assignee's vendor user id from the integration's `assignee_mapping`, when there is one. */
+  readonly assigneeExternalId: string | undefined
+}
+
+export interface CreatedItem {
+  readonly externalId: string
+  readonly externalUrl: string | null
+}
+
+/** A vendor's API as the use cases need it (src/adapters/vendors/<vendor>). Failures throw VendorError. */
 export interface VendorClient {
-  /** Every item of the connected source, page by page; throws VendorError when the vendor refuses. */
+  /** Every item of the connected source, page by page. */
   importItems?(integration: Integration, accessToken: string): AsyncIterable<readonly ImportItem[]>
+  /** Creates the task in the vendor. */
+  createItem(integration: Integration, accessToken: string, task: OutboundTask): Promise<CreatedItem>
 }
 
 /** The vendor answered with an error (after its Retry-After was honoured): reported per item, never a 500. */

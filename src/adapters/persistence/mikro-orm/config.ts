@@ -4,12 +4,12 @@ import { Migrator } from '@mikro-orm/migrations'
 import { defineConfig, type Options } from '@mikro-orm/postgresql'
 import { ENTITY_SCHEMAS } from './schema.js'
 import { Migration20261123042926 } from './migrations/Migration20261123042926.js'
-import { Migration20261123110130 } from './migrations/Migration20261123110130.js'
+import { Migration20261123111850 } from './migrations/Migration20261123111850.js'
 
 export const MIGRATIONS = [
   { name: 'Migration20261123042926', class: Migration20261123042926 },
-  // Integrations (sealed vendor credentials) and webhook deliveries.
-  { name: 'Migration20261123110130', class: Migration20261123110130 },
+  // Integrations (sealed vendor credentials), webhook deliveries, Asana links.
+  { name: 'Migration20261123111850', class: Migration20261123111850 },
 ]
 
 export const mikroOrmOptions = (clientUrl: string, overrides: Partial<Options> = {}): Options =>

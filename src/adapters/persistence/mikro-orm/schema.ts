@@ -3,7 +3,7 @@
 // these (a test proves there is no pending diff). The stores read and write rows with SQL of their own and
 // map them to domain objects (records.ts), so the domain never meets the ORM.
 import { EntitySchema } from '@mikro-orm/core'
-import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, INTEGRATION_TYPES, PRIORITIES, ROLES, SYNC_SOURCES, TASK_STATUSES } from '../../../domain/index.js'
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, INTEGRATION_TYPES, PRIORITIES, ROLES, LINK_SOURCES, TASK_STATUSES } from '../../../domain/index.js'
 
 type Row = Record<string, unknown>
 
@@ -106,7 +106,7 @@ export const ExternalLinkSchema = new EntitySchema<Row>({
     id: { type: 'number', primary: true, autoincrement: true },
     project: { kind: 'm:1', entity: 'Project', fieldName: 'project_id', deleteRule: 'cascade' },
     task: { kind: 'm:1', entity: 'Task', fieldName: 'task_id', deleteRule: 'cascade' },
-    source: { enum: true, items: [...SYNC_SOURCES], type: 'string', columnType: 'text' },
+    source: { enum: true, items: [...LINK_SOURCES], type: 'string', columnType: 'text' },
     externalId: { ...text, fieldName: 'external_id' },
     externalUrl: { ...optionalText, fieldName: 'external_url' },
     pendingAssigneeEmail: { ...optionalText, fieldName: 'pending_assignee_email' },

@@ -3,7 +3,7 @@
 // all; pull requests (which the issues endpoint also lists) are skipped.
 import { Octokit } from '@octokit/core'
 import { paginateRest } from '@octokit/plugin-paginate-rest'
-import { setting, type Integration } from '../../../domain/index.js'
+import { githubExternalId, setting, type Integration } from '../../../domain/index.js'
 import { VendorError, type ImportItem, type VendorClient } from '../../../application/index.js'
 import { MAX_ATTEMPTS, retryAfterMs, retryable, sleep } from '../retry.js'
 import { githubIssuePush } from './webhook.js'
@@ -55,4 +55,15 @@ async function* importIssues(integration: Integration, accessToken: string): Asy
   }
 }
 
-export const githubClient: VendorClient = { importItems: importIssues }
+export const githubClient: VendorClient = {
+  importItems: importIssues,
+  createItem: async (integration, accessToken, task) => {
+    const owner = setting(integration, 'owner') ?? ''
+    const repo = setting(integration, 'repo') ?? ''
+    const created = await githubOctokit(integration, accessToken).request('POST /repos/{owner}/{repo}/issues', {
+      owner, repo, title: task.title, ...(task.description ? { body: task.description } : {}), labels: [...task.tags],
+      ...(task.assigneeExternalId ? { assignees: [task.assigneeExternalId] } : {}),
+    })
+    return { externalId: githubExternalId(owner, repo, created.data.number), externalUrl: created.data.html_url }
+  },
+}

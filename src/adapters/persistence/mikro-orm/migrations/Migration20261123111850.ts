@@ -1,8 +1,8 @@
 // Integrations: vendor connections with sealed credentials, webhook deliveries (redeliveries answered once),
-// and the audit entity type and actions for them.
+// Asana as a link source (outbound push), and the audit entity type and actions for integrations.
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123110130 extends Migration {
+export class Migration20261123111850 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "integrations" ("id" uuid not null, "project_id" int not null, "type" text check ("type" in ('github', 'jira', 'linear', 'asana')) not null, "settings" jsonb not null, "status_map" jsonb not null, "is_active" boolean not null, "access_token_sealed" text not null, "webhook_secret_sealed" text not null, "created_by_id" int null, "created_at" timestamptz not null, "last_synced_at" timestamptz null, constraint "integrations_pkey" primary key ("id"));`);
@@ -18,8 +18,12 @@ export class Migration20261123110130 extends Migration {
     this.addSql(`alter table "audit_log" drop constraint if exists "audit_log_entity_type_check";`);
     this.addSql(`alter table "audit_log" drop constraint if exists "audit_log_action_check";`);
 
+    this.addSql(`alter table "external_links" drop constraint if exists "external_links_source_check";`);
+
     this.addSql(`alter table "audit_log" add constraint "audit_log_entity_type_check" check("entity_type" in ('project', 'task', 'member', 'agent', 'api_token', 'integration'));`);
     this.addSql(`alter table "audit_log" add constraint "audit_log_action_check" check("action" in ('created', 'updated', 'deleted', 'status_changed', 'status_synced', 'progress_updated', 'assigned', 'unassigned', 'approved', 'rejected', 'synced', 'member_added', 'role_changed', 'member_removed', 'token_created', 'token_revoked', 'integration_created', 'integration_deleted'));`);
+
+    this.addSql(`alter table "external_links" add constraint "external_links_source_check" check("source" in ('jira', 'linear', 'github', 'custom', 'asana'));`);
   }
 
   override async down(): Promise<void> {
@@ -32,8 +36,12 @@ export class Migration20261123110130 extends Migration {
     this.addSql(`alter table "audit_log" drop constraint if exists "audit_log_entity_type_check";`);
     this.addSql(`alter table "audit_log" drop constraint if exists "audit_log_action_check";`);
 
+    this.addSql(`alter table "external_links" drop constraint if exists "external_links_source_check";`);
+
     this.addSql(`alter table "audit_log" add constraint "audit_log_entity_type_check" check("entity_type" in ('project', 'task', 'member', 'agent', 'api_token'));`);
     this.addSql(`alter table "audit_log" add constraint "audit_log_action_check" check("action" in ('created', 'updated', 'deleted', 'status_changed', 'status_synced', 'progress_updated', 'assigned', 'unassigned', 'approved', 'rejected', 'synced', 'member_added', 'role_changed', 'member_removed', 'token_created', 'token_revoked'));`);
+
+    this.addSql(`alter table "external_links" add constraint "external_links_source_check" check("source" in ('jira', 'linear', 'github', 'custom'));`);
   }
 
 }
