@@ -1,13 +1,27 @@
 #!/usr/bin/env node
 // `taskport token --sub alice --email alice@example.com [--name Alice] [--admin] [--agent] [--expires 30d]`:
 // mints a development-mode bearer token with the key in TASKPORT_DATA_DIR. Refused when NODE_ENV=production.
+// `taskport import github …`: see cli-import.ts.
 import { parseArgs } from 'node:util'
 import { join } from 'node:path'
 import { loadDevKeys } from '../adapters/auth/dev-keys.js'
+import { runImportCli } from './cli-import.js'
 
 const [command, ...rest] = process.argv.slice(2)
+if (command === 'import') {
+  const tty = process.stderr.isTTY
+  process.exit(await runImportCli(rest, {
+    out: (line) => {
+      if (tty) process.stderr.write('\n')
+      console.log(line)
+    },
+    progress: (line) => process.stderr.write(tty ? `\r${line}` : `${line}\n`),
+    env: process.env,
+  }))
+}
 if (command !== 'token') {
   console.error('usage: taskport token --sub <user id or @agent-handle> [--email <email>] [--name <name>] [--admin] [--agent] [--expires 30d]')
+  console.error('       taskport import github --project <id> --integration <uuid> [--url <server>] [--token <JWT>]')
   process.exit(64)
 }
 if (process.env.NODE_ENV === 'production') {

@@ -1,10 +1,11 @@
 // Integrations (GitHub, Jira, Linear, Asana): connections per project, managed by admins.
+import { PassThrough } from 'node:stream'
 import type Router from '@koa/router'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Taskport } from '../../application/taskport.js'
 import { MAX_PUSH } from '../../application/index.js'
 import { CreateIntegrationC, PushTasksC, UUID_PATTERN } from './decode.js'
-import { validationProblem } from './problem.js'
+import { problemOf, validationProblem } from './problem.js'
 import { createdIntegrationJson, integrationJson, pageJson } from './encode.js'
 import { body, callerOf, fail, idParam, pageRequest, respond, type Ctx } from './http-context.js'
 
@@ -42,7 +43,34 @@ export const integrationRoutes = (router: Router, tp: Taskport): void => {
     respond(ctx, result, E.isRight(result) ? result.right.status : 200, (answer) => answer.body)
   })
   router.post('/api/projects/:pid/integrations/:iid/import', async (ctx: Ctx) => {
-    respond(ctx, await tp.integrations.import(callerOf(ctx), idParam(ctx, 'pid'), uuidParam(ctx, 'iid', 'Integration')), 200, (summary) => summary)
+    const caller = callerOf(ctx)
+    const pid = idParam(ctx, 'pid')
+    const iid = uuidParam(ctx, 'iid', 'Integration')
+    if (!ctx.get('Accept').includes('application/x-ndjson')) {
+      respond(ctx, await tp.integrations.import(caller, pid, iid), 200, (summary) => summary)
+      return
+    }
+    // Accept: application/x-ndjson: one `{"progress":…}` line per page once the import is under way, then
+    // `{"summary":…}`. Refusals before the first page (401, 403, 404) are ordinary error responses.
+    const stream = new PassThrough()
+    let started: () => void = () => undefined
+    const firstPage = new Promise<'started'>((resolve) => (started = () => resolve('started')))
+    const work = tp.integrations.import(caller, pid, iid, (progress) => {
+      started()
+      stream.write(`${JSON.stringify({ progress })}\n`)
+    })
+    const first = await Promise.race([work, firstPage])
+    if (first !== 'started') {
+      respond(ctx, first, 200, (summary) => summary)
+      return
+    }
+    ctx.status = 200
+    ctx.type = 'application/x-ndjson'
+    ctx.body = stream
+    work.then(
+      (result) => stream.end(`${JSON.stringify(E.isRight(result) ? { summary: result.right } : { error: problemOf(result.left).body })}\n`),
+      () => stream.end(`${JSON.stringify({ error: { error: 'internal_error', detail: `Internal error (request ${ctx.state.requestId ?? '-'})`, status_code: 500 } })}\n`),
+    )
   })
   router.post('/api/projects/:pid/integrations/:iid/push', async (ctx: Ctx) => {
     const b = body(ctx, PushTasksC)

@@ -21,7 +21,9 @@ export interface ImportSummary {
 }
 
 export interface ImportProgress {
+  /** Items of the source so far, and the vendor's estimate of all of them (undefined: unknown). */
   readonly done: number
+  readonly total: number | undefined
   readonly created: number
   readonly skipped: number
   readonly failed: number
@@ -64,7 +66,7 @@ export const importItems = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'vendo
       return E.isLeft(synced) ? synced : E.right(synced.right.created)
     }
     try {
-      for await (const page of client.importItems(integration, accessToken)) {
+      for await (const { items: page, estimatedTotal } of client.importItems(integration, accessToken)) {
         const items = page.filter((item): item is Extract<ImportItem, { kind: 'item' }> => item.kind === 'item')
         skipped += page.length - items.length
         // One transaction per page (one commit instead of a hundred); if any item of it fails, the page is
@@ -88,7 +90,7 @@ export const importItems = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'vendo
           } else if (result.right) created += 1
           else skipped += 1
         })
-        onProgress?.({ done: created + skipped + failed, created, skipped, failed })
+        onProgress?.({ done: created + skipped + failed, total: estimatedTotal, created, skipped, failed })
       }
     } catch (error) {
       if (!(error instanceof VendorError)) throw error

@@ -5,6 +5,12 @@ export type ImportItem =
   | { readonly kind: 'item'; readonly payload: SyncPayload }
   | { readonly kind: 'skip'; readonly reason: string }
 
+/** One page of a pull import, with the size of the whole source when the vendor tells (an estimate). */
+export interface ImportPage {
+  readonly items: readonly ImportItem[]
+  readonly estimatedTotal?: number
+}
+
 /** A task as pushed to a vendor. */
 export interface OutboundTask {
   readonly title: string
@@ -23,7 +29,7 @@ export interface CreatedItem {
 /** A vendor's API as the use cases need it (src/adapters/vendors/<vendor>). Failures throw VendorError. */
 export interface VendorClient {
   /** Every item of the connected source, page by page. */
-  importItems?(integration: Integration, accessToken: string): AsyncIterable<readonly ImportItem[]>
+  importItems?(integration: Integration, accessToken: string): AsyncIterable<ImportPage>
   /** Creates the task in the vendor. */
   createItem(integration: Integration, accessToken: string, task: OutboundTask): Promise<CreatedItem>
 }

@@ -4,6 +4,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { makeIssues, startFakeGitHub, type FakeGitHub } from '../../support/fake-github.js'
 import { expectError, startApi, type ApiServer } from '../../support/http.js'
+import { runImportCli } from '../../../src/main/cli-import.js'
 
 const it = suite<{ api: ApiServer; github: FakeGitHub; pid: number; iid: string }>('GitHub import')
 
@@ -73,6 +74,32 @@ it('an issue taskport refuses fails alone: the rest of its page is imported', as
   assert.equal(res.body.errors.map((e: any) => e.external_id), ['acme/app#261'])
   assert.match(res.body.errors[0].error, 'name')
   assert.is(await count(api, "select count(*)::int as n from external_links where external_id in ('acme/app#261', 'acme/app#262')"), 1)
+})
+
+it('the CLI streams progress (NDJSON) and prints the summary; refusals are plain errors', async ({ api, pid }) => {
+  const repo = await startFakeGitHub('acme', 'cli', makeIssues(230))
+  try {
+    const iid = (await api.call('POST', `/api/projects/${pid}/integrations`, { as: 'gus', body: { type: 'github', access_token: 't', settings: { owner: 'acme', repo: 'cli', api_url: repo.url } } })).body.id
+    const token = await api.jwks.sign({ sub: 'gus', email: 'gus@example.com', name: 'gus' })
+    const out: string[] = []
+    const progress: string[] = []
+    const code = await runImportCli(['github', '--project', String(pid), '--integration', iid, '--url', api.base], { out: (l) => out.push(l), progress: (l) => progress.push(l), env: { TASKPORT_TOKEN: token } })
+    assert.is(code, 0, out.join('\n'))
+    // 3 pages: GitHub's Link header gives the last page (3 x 100 is the estimate) until the last page, which is exact.
+    assert.equal(progress, [
+      '[##########--------------------] 33% 100/300 issues (100 created, 0 skipped, 0 failed)',
+      '[####################----------] 67% 200/300 issues (200 created, 0 skipped, 0 failed)',
+      '[##############################] 100% 230/230 issues (230 created, 0 skipped, 0 failed)',
+    ])
+    assert.equal(out, ['created 230, skipped 0, failed 0'])
+    const refused: string[] = []
+    const denied = await runImportCli(['github', '--project', String(pid), '--integration', iid, '--url', api.base], { out: (l) => refused.push(l), progress: () => undefined, env: { TASKPORT_TOKEN: await api.jwks.sign({ sub: 'nobody' }) } })
+    assert.is(denied, 1)
+    assert.match(refused[0] ?? '', '404 not_found')
+    assert.is(await runImportCli(['github'], { out: () => undefined, progress: () => undefined, env: {} }), 64)
+  } finally {
+    await repo.stop()
+  }
 })
 
 it('only admins import; other types cannot; unknown integrations are 404', async ({ api, pid, iid }) => {

@@ -4,7 +4,7 @@
 import { Octokit } from '@octokit/core'
 import { paginateRest } from '@octokit/plugin-paginate-rest'
 import { githubExternalId, setting, type Integration } from '../../../domain/index.js'
-import { VendorError, type ImportItem, type VendorClient } from '../../../application/index.js'
+import { VendorError, type ImportItem, type ImportPage, type VendorClient } from '../../../application/index.js'
 import { MAX_ATTEMPTS, retryAfterMs, retryable, sleep } from '../retry.js'
 import { githubIssuePush } from './webhook.js'
 
@@ -44,14 +44,27 @@ export const githubOctokit = (integration: Integration, accessToken: string) => 
   return octokit
 }
 
-async function* importIssues(integration: Integration, accessToken: string): AsyncIterable<readonly ImportItem[]> {
+/** Issues in the whole repository, estimated from the Link header's last page (GitHub gives no count). */
+const estimateTotal = (link: string | undefined, perPage: number, current: number, onPage: number): number | undefined => {
+  const last = link && /[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(link)?.[1]
+  return last ? Number(last) * perPage : link === undefined || !link.includes('rel="next"') ? (current - 1) * perPage + onPage : undefined
+}
+
+async function* importIssues(integration: Integration, accessToken: string): AsyncIterable<ImportPage> {
   const octokit = githubOctokit(integration, accessToken)
   const pages = octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues', {
     owner: setting(integration, 'owner') ?? '', repo: setting(integration, 'repo') ?? '', state: 'all', per_page: 100,
   })
+  let current = 0
+  let total: number | undefined
   for await (const page of pages) {
-    yield page.data.map((issue): ImportItem =>
-      issue.pull_request ? { kind: 'skip', reason: 'pull request' } : { kind: 'item', payload: githubIssuePush(integration, issue) })
+    current += 1
+    total = estimateTotal(page.headers.link, 100, current, page.data.length) ?? total
+    yield {
+      items: page.data.map((issue): ImportItem =>
+        issue.pull_request ? { kind: 'skip', reason: 'pull request' } : { kind: 'item', payload: githubIssuePush(integration, issue) }),
+      ...(total !== undefined ? { estimatedTotal: total } : {}),
+    }
   }
 }
 
