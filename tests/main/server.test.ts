@@ -1,13 +1,17 @@
 // The service as `npm start` runs it, in-process: development mode with its own key, JWKS endpoint, the printed
 // token, the CLI that mints more, and a clear exit on bad configuration.
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { pino } from 'pino'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { MikroORM } from '@mikro-orm/postgresql'
+import { mikroOrmOptions } from '../../src/adapters/persistence/mikro-orm/config.js'
+import { aesGcmCipher } from '../../src/adapters/system/index.js'
 import { decodeConfig } from '../../src/main/config.js'
 import { startServer } from '../../src/main/server.js'
 import { freshDatabase } from '../support/postgres.js'
@@ -36,6 +40,47 @@ test('development mode: the printed token works, the JWKS is served, the CLI min
     const refused = cli(['token', '--sub', 'alice'], { TASKPORT_DATA_DIR: dataDir, NODE_ENV: 'production' })
     assert.is(refused.status, 78)
     assert.match(refused.stderr, 'refused when NODE_ENV=production')
+
+    // Integrations work in development: a credential key was generated into the data dir (mode 600).
+    const projects = (await (await fetch(`${server.url}/api/projects`, { headers: { authorization: `Bearer ${server.devToken}` } })).json()) as { items: Array<{ id: number }> }
+    const integration = await fetch(`${server.url}/api/projects/${projects.items[0]?.id}/integrations`, {
+      method: 'POST', headers: { authorization: `Bearer ${server.devToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'linear', access_token: 'lin_dev', settings: { team_id: 'T' } }),
+    })
+    assert.is(integration.status, 201, await integration.clone().text())
+    const keyFile = join(dataDir, 'keys', 'credential-key.hex')
+    assert.is(statSync(keyFile).mode & 0o777, 0o600)
+    assert.match(readFileSync(keyFile, 'utf8'), /^[0-9a-f]{64}$/)
+  } finally {
+    await server.close()
+    await database.drop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+})
+
+test('a configured TASKPORT_SECRET_KEY seals credentials: the key it names opens them, a wrong key cannot', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'taskport-key-'))
+  const database = await freshDatabase()
+  const key = randomBytes(32)
+  const config = decodeConfig({ PORT: '0', DATABASE_URL: database.url, TASKPORT_DATA_DIR: dataDir, TASKPORT_SECRET_KEY: key.toString('hex') })
+  if (E.isLeft(config)) throw new Error(config.left.join())
+  const server = await startServer(config.right, pino({ level: 'silent' }))
+  try {
+    const projects = (await (await fetch(`${server.url}/api/projects`, { headers: { authorization: `Bearer ${server.devToken}` } })).json()) as { items: Array<{ id: number }> }
+    const res = await fetch(`${server.url}/api/projects/${projects.items[0]?.id}/integrations`, {
+      method: 'POST', headers: { authorization: `Bearer ${server.devToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'github', access_token: 'ghp_configured', settings: { owner: 'o', repo: 'r' } }),
+    })
+    assert.is(res.status, 201)
+    const orm = await MikroORM.init(mikroOrmOptions(database.url))
+    try {
+      const [row] = (await orm.em.getConnection().execute('select access_token_sealed from integrations')) as Array<{ access_token_sealed: string }>
+      assert.is(aesGcmCipher(key).open(row?.access_token_sealed ?? ''), 'ghp_configured')
+      assert.throws(() => aesGcmCipher(randomBytes(32)).open(row?.access_token_sealed ?? ''))
+    } finally {
+      await orm.close()
+    }
+    assert.not.ok(existsSync(join(dataDir, 'keys', 'credential-key.hex')), 'no development key when one is configured')
   } finally {
     await server.close()
     await database.drop()

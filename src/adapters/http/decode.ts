@@ -81,7 +81,7 @@ export const CreateApiTokenC = t.intersection([t.type({ name: t.string }), t.par
 
 export const CreateIntegrationC = t.intersection([
   t.type({ type: t.string, access_token: t.string }),
-  t.partial({ settings: t.record(t.string, t.unknown), status_map: t.record(t.string, t.string), is_active: t.boolean }),
+  t.partial({ settings: t.record(t.string, t.unknown), status_map: t.record(t.string, t.string), is_active: t.boolean, webhook_secret: t.string }),
 ])
 
 export const PushTasksC = t.type({ task_ids: t.array(t.Int) })

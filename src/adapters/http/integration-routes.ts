@@ -27,6 +27,7 @@ export const integrationRoutes = (router: Router, tp: Taskport): void => {
     const result = await tp.integrations.create(callerOf(ctx), idParam(ctx, 'pid'), {
       type: b.type, accessToken: b.access_token, settings: b.settings ?? {},
       ...(b.status_map ? { statusMap: b.status_map } : {}), ...(b.is_active !== undefined ? { isActive: b.is_active } : {}),
+      ...(b.webhook_secret !== undefined ? { webhookSecret: b.webhook_secret } : {}),
     })
     respond(ctx, result, 201, (created) => createdIntegrationJson(created, webhookBase(ctx)))
   })

@@ -15,6 +15,8 @@ export interface CreateIntegrationCommand {
   readonly settings: Readonly<Record<string, unknown>>
   readonly statusMap?: Readonly<Record<string, string>>
   readonly isActive?: boolean
+  /** The vendor's own signing secret, for vendors that generate it (Linear); default: a new random one. */
+  readonly webhookSecret?: string
 }
 
 export interface CreatedIntegration {
@@ -37,11 +39,13 @@ export const createIntegration = (deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'se
       if (!isIntegrationType(type)) return collect(null, issue('type', `must be one of ${INTEGRATION_TYPES.join(', ')}`)) as E.Either<AppError, never>
       const settings = validateIntegrationSettings(type, command.settings)
       const statusMap = validateStatusMap(command.statusMap ?? {})
-      const token = collect(null, checkAccessToken(command.accessToken))
+      const secretCheck = command.webhookSecret === undefined || (command.webhookSecret.length >= 16 && command.webhookSecret.length <= 256)
+        ? [] : [{ path: 'webhook_secret', message: 'must be 16..256 characters' }]
+      const token = collect(null, checkAccessToken(command.accessToken), secretCheck)
       const issues = [settings, statusMap, token].flatMap((r) => (E.isLeft(r) && r.left._tag === 'ValidationFailed' ? r.left.issues : []))
       if (issues.length > 0 || E.isLeft(settings) || E.isLeft(statusMap)) return collect(null, issues) as E.Either<AppError, never>
       const now = deps.clock.now()
-      const webhookSecret = deps.secrets.generate()
+      const webhookSecret = command.webhookSecret ?? deps.secrets.generate()
       const integration: Integration = {
         id: deps.ids.uuid(),
         projectId,

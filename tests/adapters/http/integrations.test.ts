@@ -67,6 +67,7 @@ it('settings are validated per type: a 400 names every missing field', async ({ 
     [{ type: 'github', access_token: '', settings: { owner: 'a', repo: 'b', api_url: 'ftp://x' } }, ['access_token', 'settings.api_url']],
     [{ type: 'jira', access_token: 't', settings: { host: 'h.example', project_key: 'P', email: 'not-an-email', assignee_mapping: { 'x@y.z': 5 } } }, ['settings.assignee_mapping.x@y.z', 'settings.email']],
     [{ type: 'github', access_token: 't', settings: { owner: 'a', repo: 'b' }, status_map: { open: 'opened' } }, ['status_map.open']],
+    [{ type: 'linear', access_token: 't', settings: { team_id: 'T' }, webhook_secret: 'short' }, ['webhook_secret']],
   ]
   for (const [body, paths] of cases) {
     const res = await api.call('POST', `/api/projects/${pid}/integrations`, { as: 'ivy', body })

@@ -33,7 +33,8 @@ it.before(async (ctx) => {
   ctx.pid = (await ctx.api.call('POST', '/api/projects', { as: 'wes', body: { slug: 'webhooks', name: 'Webhooks', key: 'WH' } })).body.id
   await ctx.api.call('POST', `/api/projects/${ctx.pid}/members`, { as: 'wes', body: { user_id: 'sam', email: 'sam@example.com' } })
   ctx.github = await connect(ctx.api, ctx.pid, { type: 'github', access_token: 'ghp_x', settings: { owner: 'acme', repo: 'app', assignee_mapping: { 'sam@example.com': 'SamOnGitHub' } } })
-  ctx.linear = await connect(ctx.api, ctx.pid, { type: 'linear', access_token: 'lin_x', settings: { team_id: 'T1' } })
+  ctx.linear = await connect(ctx.api, ctx.pid, { type: 'linear', access_token: 'lin_x', settings: { team_id: 'T1' }, webhook_secret: 'lin_wh_generated_by_linear_1234' })
+  assert.is(ctx.linear.secret, 'lin_wh_generated_by_linear_1234', 'the vendor-generated secret is the one used')
   ctx.jira = await connect(ctx.api, ctx.pid, { type: 'jira', access_token: 'jira_x', settings: { host: 'acme.atlassian.net', project_key: 'OPS', email: 'bot@acme.com' } })
 })
 it.after(async (ctx) => {
