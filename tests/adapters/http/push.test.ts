@@ -92,9 +92,11 @@ it('Linear: GraphQL issueCreate with the team, linked by issue id; Asana: create
   assert.equal(gql?.body.variables.input, { teamId: 'TEAM-1', title: 'Ship it', description: 'First paragraph\n\nSecond', stateId: 'state-todo', dueDate: '2026-12-01' })
 
   const asana = await connect(api, pid, { type: 'asana', access_token: 'asana-pat', settings: { workspace_id: 'W1', project_id: 'P1', api_url: ctx.vendor.url } })
+  ctx.vendor.fail(429, 1, '1')
   const pushed = await push(api, pid, asana, [taskIds[1] ?? 0])
   assert.equal(pushed.body.pushed, [{ task_id: taskIds[1], external_id: '1200', external_url: 'https://app.asana.com/0/1/1200' }])
-  const task = ctx.vendor.requests[1]
+  assert.is(ctx.vendor.requests.length, 3, "Asana's 429 was waited out (Retry-After: 1) and the task sent again")
+  const task = ctx.vendor.requests[2]
   assert.is(task?.path, '/tasks')
   assert.is(task?.headers.authorization, 'Bearer asana-pat')
   assert.equal(task?.body.data, { name: 'Second', workspace: 'W1', projects: ['P1'] })

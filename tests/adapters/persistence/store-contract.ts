@@ -7,7 +7,7 @@ import { suite, type Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ConcurrentUpdate, UniqueViolation, type Stores, type UnitOfWork } from '../../../src/application/index.js'
 import {
-  auditEntry, type ApiToken, type AuditActor, type ExternalLink, type Membership, type NewExternalLink, type NewProject, type NewTask,
+  auditEntry, type ApiToken, type AuditActor, type Integration, type ExternalLink, type Membership, type NewExternalLink, type NewProject, type NewTask,
   type NewWorker, type Project, type Role, type Task, type Worker,
 } from '../../../src/domain/index.js'
 
@@ -759,6 +759,62 @@ export const storeContract = (name: string, makeHarness: () => Promise<StoreHarn
   })
 
   tokens.run()
+
+  // ------------------------------------------------------------------------------------------------ integrations
+  const integrations = make('integrations')
+
+  const newIntegration = (projectId: number, createdById: number | null, o: Partial<Integration> = {}): Integration => ({
+    id: uuid(0x5000 + Math.floor(Math.random() * 0xfffff)), projectId, type: 'github', settings: { owner: 'acme', repo: 'app', assignee_mapping: { 'a@b.c': 'ab' } },
+    statusMap: { open: 'pending' }, isActive: true, accessTokenSealed: 'v1.k.iv.tag.data', webhookSecretSealed: 'v1.k.iv.tag.secret',
+    createdById, createdAt: T0, lastSyncedAt: null, ...o,
+  })
+
+  integrations('insert, by id, update, list by (created_at, id), delete', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newIntegration(project.id, owner.id, { id: uuid(0x7001), createdAt: at(2) })
+    const b = newIntegration(project.id, null, { id: uuid(0x7000), type: 'jira', createdAt: at(2), isActive: false })
+    const c = newIntegration(project.id, owner.id, { id: uuid(0x6000), createdAt: at(1) })
+    await commit(h.uow, async (s) => {
+      for (const i of [a, b, c]) await s.integrations.insert(i)
+    })
+    await commit(h.uow, async (s) => {
+      assert.equal(await s.integrations.byId(a.id), a)
+      assert.is(await s.integrations.byId(uuid(0xfffff)), undefined)
+      assert.is(await s.integrations.byId('not-a-uuid'), undefined)
+      assert.equal((await s.integrations.list(project.id, { limit: 10 })).map((i) => i.id), [c.id, b.id, a.id])
+      assert.equal((await s.integrations.list(project.id, { limit: 1, after: { createdAt: b.createdAt, id: b.id } })).map((i) => i.id), [a.id])
+    })
+    const synced = { ...a, lastSyncedAt: at(9), statusMap: { closed: 'completed' as const } }
+    await commit(h.uow, (s) => s.integrations.update(synced))
+    assert.equal(await commit(h.uow, (s) => s.integrations.byId(a.id)), synced)
+    await commit(h.uow, (s) => s.integrations.delete(a.id))
+    assert.is(await commit(h.uow, (s) => s.integrations.byId(a.id)), undefined)
+  })
+
+  integrations('deliveries: recorded once (UniqueViolation webhook_delivery), gone with their integration', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const i = newIntegration(project.id, owner.id)
+    await commit(h.uow, (s) => s.integrations.insert(i))
+    const delivery = { integrationId: i.id, deliveryId: 'd-1', status: 200, body: { task_id: 1, created: true }, receivedAt: at(5) }
+    await commit(h.uow, (s) => s.integrations.recordDelivery(delivery))
+    assert.equal(await commit(h.uow, (s) => s.integrations.delivery(i.id, 'd-1')), delivery)
+    assert.is(await commit(h.uow, (s) => s.integrations.delivery(i.id, 'd-2')), undefined)
+    await throwsUnique('webhook_delivery', () => commit(h.uow, (s) => s.integrations.recordDelivery({ ...delivery, status: 202 })))
+    await rollback(h.uow, (s) => s.integrations.recordDelivery({ ...delivery, deliveryId: 'd-3' }))
+    assert.is(await commit(h.uow, (s) => s.integrations.delivery(i.id, 'd-3')), undefined)
+    await commit(h.uow, (s) => s.integrations.delete(i.id))
+    assert.is(await commit(h.uow, (s) => s.integrations.delivery(i.id, 'd-1')), undefined)
+  })
+
+  integrations('a deleted project takes its integrations along', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const i = newIntegration(project.id, owner.id)
+    await commit(h.uow, (s) => s.integrations.insert(i))
+    await commit(h.uow, (s) => s.projects.delete(project.id))
+    assert.is(await commit(h.uow, (s) => s.integrations.byId(i.id)), undefined)
+  })
+
+  integrations.run()
 
   // ------------------------------------------------------------------------------------------------ audit
   const audit = make('audit log')
