@@ -6,6 +6,7 @@ import {
 import { loadProject } from '../access.js'
 import { actorOf, type Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
+import type { CredentialCipher } from '../ports/index.js'
 import { unavailable, type AppError } from '../errors.js'
 import { transact } from '../transaction.js'
 
@@ -26,6 +27,16 @@ export interface CreatedIntegration {
 }
 
 export const NO_CIPHER = 'Integrations are not available: the server has no credential key (TASKPORT_SECRET_KEY)'
+
+/** Opens a sealed credential; a key this server does not hold (or a tampered value) is a 503, not a crash. */
+export const openCredential = (cipher: CredentialCipher | undefined, sealed: string): E.Either<AppError, string> => {
+  if (!cipher) return E.left(unavailable(NO_CIPHER))
+  try {
+    return E.right(cipher.open(sealed))
+  } catch (error) {
+    return E.left(unavailable(`Stored credentials cannot be opened: ${error instanceof Error ? error.message : 'unknown error'}. Check TASKPORT_SECRET_KEY and TASKPORT_SECRET_KEY_PREVIOUS`))
+  }
+}
 
 /** Admin+. The access token and a new webhook secret are sealed before they are stored; neither is audited. */
 export const createIntegration = (deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'secrets' | 'cipher'>) =>

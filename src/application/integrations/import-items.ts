@@ -6,12 +6,12 @@ import { integrationStatusMap, mayManageTokens, type Integration } from '../../d
 import { loadProject } from '../access.js'
 import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
-import { describeAppError, notFound, unavailable, type AppError } from '../errors.js'
+import { describeAppError, notFound, type AppError } from '../errors.js'
 import { VendorError, type ImportItem, type Stores } from '../ports/index.js'
 import { applySync } from '../sync/apply-sync.js'
 import { runWithRaceRetries } from '../sync/race-retry.js'
 import { transact } from '../transaction.js'
-import { NO_CIPHER } from './create-integration.js'
+import { openCredential } from './create-integration.js'
 
 export interface ImportSummary {
   readonly created: number
@@ -51,8 +51,9 @@ export const importItems = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'vendo
     const { integration, project } = found.right
     const client = deps.vendors?.[integration.type]
     if (!client?.importItems) return E.left(notFound(`${integration.type} integrations cannot import; only GitHub can`))
-    if (!deps.cipher) return E.left(unavailable(NO_CIPHER))
-    const accessToken = deps.cipher.open(integration.accessTokenSealed)
+    const opened = openCredential(deps.cipher, integration.accessTokenSealed)
+    if (E.isLeft(opened)) return opened
+    const accessToken = opened.right
     let created = 0
     let skipped = 0
     let failed = 0

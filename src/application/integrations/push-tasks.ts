@@ -6,10 +6,10 @@ import { loadProject } from '../access.js'
 import type { Caller } from '../caller.js'
 import { actorOf } from '../caller.js'
 import type { Deps } from '../deps.js'
-import { conflict, describeAppError, notFound, taskNotFound, unavailable, type AppError } from '../errors.js'
+import { conflict, describeAppError, notFound, taskNotFound, type AppError } from '../errors.js'
 import { UniqueViolation, VendorError, type OutboundTask } from '../ports/index.js'
 import { transact } from '../transaction.js'
-import { NO_CIPHER } from './create-integration.js'
+import { openCredential } from './create-integration.js'
 
 export const MAX_PUSH = 100
 
@@ -36,8 +36,9 @@ export const pushTasks = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'vendors
     const integration: Integration = found.right
     const client = deps.vendors?.[integration.type]
     if (!client) return E.left(notFound(`${integration.type} integrations cannot push`))
-    if (!deps.cipher) return E.left(unavailable(NO_CIPHER))
-    const accessToken = deps.cipher.open(integration.accessTokenSealed)
+    const opened = openCredential(deps.cipher, integration.accessTokenSealed)
+    if (E.isLeft(opened)) return opened
+    const accessToken = opened.right
     const source: LinkSource = integration.type
     const mapping = assigneeMapping(integration)
     const pushed: PushSummary['pushed'][number][] = []

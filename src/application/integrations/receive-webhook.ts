@@ -4,11 +4,11 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { collect, integrationStatusMap, issue } from '../../domain/index.js'
 import type { Deps } from '../deps.js'
-import { notFound, unauthorized, unavailable, type AppError } from '../errors.js'
+import { notFound, unauthorized, type AppError } from '../errors.js'
 import type { WebhookRequest } from '../ports/index.js'
 import { applySync } from '../sync/apply-sync.js'
 import { runWithRaceRetries } from '../sync/race-retry.js'
-import { NO_CIPHER } from './create-integration.js'
+import { openCredential } from './create-integration.js'
 
 export interface WebhookAnswer {
   /** 200: a task was created or updated; 202: nothing to change. */
@@ -25,9 +25,10 @@ export const receiveWebhook = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'we
       if (!integration) return E.left(notFound(`Integration ${integrationId} not found`))
       const vendor = deps.webhooks?.[integration.type]
       if (!vendor) return E.left(notFound(`${integration.type} integrations have no webhook`))
-      if (!deps.cipher) return E.left(unavailable(NO_CIPHER))
+      const secret = openCredential(deps.cipher, integration.webhookSecretSealed)
+      if (E.isLeft(secret)) return secret
       const now = deps.clock.now()
-      if (!vendor.verify(request, deps.cipher.open(integration.webhookSecretSealed), now)) {
+      if (!vendor.verify(request, secret.right, now)) {
         return E.left(unauthorized('Invalid webhook signature'))
       }
       if (typeof request.body !== 'object' || request.body === null) return collect(null, issue('body', 'must be a JSON object')) as E.Either<AppError, never>
