@@ -9,7 +9,7 @@ const it = suite<{ api: ApiServer; short: ApiServer }>('task-sync rate limit (in
 
 it.before(async (ctx) => {
   ctx.api = await startApi()
-  ctx.short = await startApi({ rateLimit: { max: 2, durationMs: 1500 } })
+  ctx.short = await startApi({ rateLimit: { max: 2, durationMs: 4000 } })
 })
 it.after(async (ctx) => {
   await ctx.api.stop()
@@ -77,7 +77,7 @@ it('the window ends and the project may push again', async ({ short }) => {
   assert.is((await push(short, p.pid, p.token, 'D-2')).status, 201)
   const limited = await push(short, p.pid, p.token, 'D-3')
   assert.is(limited.status, 429)
-  await new Promise((resolve) => setTimeout(resolve, 1600))
+  await new Promise((resolve) => setTimeout(resolve, 4100))
   assert.is((await push(short, p.pid, p.token, 'D-3')).status, 201)
 })
 
