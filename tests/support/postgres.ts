@@ -81,6 +81,17 @@ export interface TestDatabase {
   drop(): Promise<void>
 }
 
+/** A new database with nothing in it, not even the migrations table (to test what a first start does). */
+export const emptyDatabase = async (): Promise<TestDatabase> => {
+  counter += 1
+  const name = `taskport_empty_${run}_${counter}`
+  await admin((execute) => execute(`create database "${name}"`))
+  return {
+    url: withDatabase(await testServerUrl(), name),
+    drop: () => admin((execute) => execute(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+  }
+}
+
 /** A new, migrated, empty database. */
 export const freshDatabase = async (): Promise<TestDatabase> => {
   const source = await templateDatabase()
