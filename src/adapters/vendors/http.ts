@@ -1,9 +1,19 @@
 // The small typed fetch client the vendors without an SDK here share: JSON in and out, a timeout, Retry-After
 // honoured on 429/502/503/504, and failures as VendorError (whose message never carries the credentials).
+// A request that timed out is not sent again: the vendor may have received it and created the item (a second
+// POST would create a duplicate), and a vendor that hangs must not hold a push for several timeouts per task.
 import { VendorError } from '../../application/index.js'
 import { MAX_ATTEMPTS, retryAfterMs, retryable, sleep } from './retry.js'
 
-const TIMEOUT_MS = 30_000
+/** Options of the vendor clients. */
+export interface VendorHttpOptions {
+  /** How long one request to the vendor may take before it is abandoned (default 30 s). */
+  readonly timeoutMs?: number
+}
+
+export const DEFAULT_VENDOR_TIMEOUT_MS = 30_000
+
+const isTimeout = (error: unknown): boolean => error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
 
 const vendorMessage = (body: unknown): string => {
   if (typeof body !== 'object' || body === null) return ''
@@ -12,7 +22,8 @@ const vendorMessage = (body: unknown): string => {
   return parts.join('; ').slice(0, 500)
 }
 
-export const vendorJson = async <T>(vendor: string, url: string, init: { method: string; headers: Record<string, string>; body?: unknown }): Promise<T> => {
+export const vendorJson = async <T>(vendor: string, url: string, init: { method: string; headers: Record<string, string>; body?: unknown; timeoutMs?: number | undefined }): Promise<T> => {
+  const timeoutMs = init.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS
   for (let attempt = 1; ; attempt += 1) {
     let response: Response
     try {
@@ -20,9 +31,10 @@ export const vendorJson = async <T>(vendor: string, url: string, init: { method:
         method: init.method,
         headers: { accept: 'application/json', 'content-type': 'application/json', 'user-agent': 'taskport', ...init.headers },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (error) {
+      if (isTimeout(error)) throw new VendorError(`${vendor} did not answer within ${timeoutMs / 1000} s`)
       if (attempt < MAX_ATTEMPTS) {
         await sleep(500 * attempt)
         continue

@@ -12,6 +12,11 @@ export const MIGRATIONS = [
   { name: 'Migration20261123111850', class: Migration20261123111850 },
 ]
 
+/** How long opening one PostgreSQL connection may take. */
+export const CONNECT_TIMEOUT_MS = 5_000
+/** How long a unit of work waits for a connection of the pool. */
+export const ACQUIRE_TIMEOUT_MS = 10_000
+
 export const mikroOrmOptions = (clientUrl: string, overrides: Partial<Options> = {}): Options =>
   defineConfig({
     clientUrl,
@@ -27,6 +32,11 @@ export const mikroOrmOptions = (clientUrl: string, overrides: Partial<Options> =
       allOrNothing: true,
       silent: true,
     },
-    pool: { min: 0, max: 10 },
+    // Bounded waits when the database cannot be reached: a new connection gives up after CONNECT_TIMEOUT_MS
+    // (pg waits forever by default, e.g. for a host that accepts and never answers), and a request waits at
+    // most ACQUIRE_TIMEOUT_MS for a connection of the pool (knex's default is 60 s). Either failure is a 503
+    // with Retry-After (tests/adapters/http/faults.test.ts).
+    pool: { min: 0, max: 10, acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS },
+    driverOptions: { connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS } },
     ...overrides,
   })

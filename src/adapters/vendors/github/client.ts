@@ -5,12 +5,11 @@ import { Octokit } from '@octokit/core'
 import { paginateRest } from '@octokit/plugin-paginate-rest'
 import { githubExternalId, setting, type Integration } from '../../../domain/index.js'
 import { VendorError, type ImportItem, type ImportPage, type VendorClient } from '../../../application/index.js'
+import { DEFAULT_VENDOR_TIMEOUT_MS, type VendorHttpOptions } from '../http.js'
 import { MAX_ATTEMPTS, retryAfterMs, retryable, sleep } from '../retry.js'
 import { githubIssuePush } from './webhook.js'
 
 const GitHub = Octokit.plugin(paginateRest)
-
-const REQUEST_TIMEOUT_MS = 30_000
 
 interface OctokitError {
   readonly status?: number
@@ -18,12 +17,13 @@ interface OctokitError {
   readonly response?: { readonly headers?: Record<string, string | undefined> }
 }
 
-export const githubOctokit = (integration: Integration, accessToken: string) => {
+export const githubOctokit = (integration: Integration, accessToken: string, options: VendorHttpOptions = {}) => {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS
   const octokit = new GitHub({
     auth: accessToken,
     baseUrl: setting(integration, 'api_url') ?? 'https://api.github.com',
     userAgent: 'taskport',
-    request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }) },
+    request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }) },
   })
   // Rate limits and brief outages: wait as told (Retry-After), then try again; after that, a VendorError.
   octokit.hook.wrap('request', async (request, options) => {
@@ -50,8 +50,8 @@ const estimateTotal = (link: string | undefined, perPage: number, current: numbe
   return last ? Number(last) * perPage : link === undefined || !link.includes('rel="next"') ? (current - 1) * perPage + onPage : undefined
 }
 
-async function* importIssues(integration: Integration, accessToken: string): AsyncIterable<ImportPage> {
-  const octokit = githubOctokit(integration, accessToken)
+async function* importIssues(integration: Integration, accessToken: string, options: VendorHttpOptions): AsyncIterable<ImportPage> {
+  const octokit = githubOctokit(integration, accessToken, options)
   const pages = octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues', {
     owner: setting(integration, 'owner') ?? '', repo: setting(integration, 'repo') ?? '', state: 'all', per_page: 100,
   })
@@ -68,15 +68,17 @@ async function* importIssues(integration: Integration, accessToken: string): Asy
   }
 }
 
-export const githubClient: VendorClient = {
-  importItems: importIssues,
+export const createGithubClient = (options: VendorHttpOptions = {}): VendorClient => ({
+  importItems: (integration, accessToken) => importIssues(integration, accessToken, options),
   createItem: async (integration, accessToken, task) => {
     const owner = setting(integration, 'owner') ?? ''
     const repo = setting(integration, 'repo') ?? ''
-    const created = await githubOctokit(integration, accessToken).request('POST /repos/{owner}/{repo}/issues', {
+    const created = await githubOctokit(integration, accessToken, options).request('POST /repos/{owner}/{repo}/issues', {
       owner, repo, title: task.title, ...(task.description ? { body: task.description } : {}), labels: [...task.tags],
       ...(task.assigneeExternalId ? { assignees: [task.assigneeExternalId] } : {}),
     })
     return { externalId: githubExternalId(owner, repo, created.data.number), externalUrl: created.data.html_url }
   },
-}
+})
+
+export const githubClient: VendorClient = createGithubClient()

@@ -2,7 +2,7 @@
 // API token). Descriptions go as Atlassian Document Format; labels cannot hold spaces in Jira.
 import { setting, type Integration } from '../../../domain/index.js'
 import type { VendorClient } from '../../../application/index.js'
-import { vendorJson } from '../http.js'
+import { vendorJson, type VendorHttpOptions } from '../http.js'
 
 export const jiraBaseUrl = (integration: Integration): string => {
   const api = setting(integration, 'api_url')
@@ -16,11 +16,12 @@ const adf = (text: string) => ({
   content: text.split(/\n{2,}/).map((paragraph) => ({ type: 'paragraph', content: paragraph ? [{ type: 'text', text: paragraph }] : [] })),
 })
 
-export const jiraClient: VendorClient = {
+export const createJiraClient = (options: VendorHttpOptions = {}): VendorClient => ({
   createItem: async (integration, accessToken, task) => {
     const auth = Buffer.from(`${setting(integration, 'email') ?? ''}:${accessToken}`).toString('base64')
     const created = await vendorJson<{ key: string }>('Jira', `${jiraBaseUrl(integration)}/rest/api/3/issue`, {
       method: 'POST',
+      timeoutMs: options.timeoutMs,
       headers: { authorization: `Basic ${auth}` },
       body: {
         fields: {
@@ -38,4 +39,6 @@ export const jiraClient: VendorClient = {
     const site = /^https?:\/\//.test(host) ? host.replace(/\/+$/, '') : `https://${host}`
     return { externalId: created.key, externalUrl: `${site}/browse/${created.key}` }
   },
-}
+})
+
+export const jiraClient: VendorClient = createJiraClient()

@@ -2,7 +2,7 @@
 // which is what its webhooks carry.
 import { setting, type Integration } from '../../../domain/index.js'
 import { VendorError, type VendorClient } from '../../../application/index.js'
-import { vendorJson } from '../http.js'
+import { vendorJson, type VendorHttpOptions } from '../http.js'
 
 const ISSUE_CREATE = `mutation IssueCreate($input: IssueCreateInput!) {
   issueCreate(input: $input) { success issue { id identifier url } }
@@ -15,10 +15,11 @@ interface IssueCreateResponse {
 
 const endpoint = (integration: Integration): string => `${setting(integration, 'api_url') ?? 'https://api.linear.app'}/graphql`
 
-export const linearClient: VendorClient = {
+export const createLinearClient = (options: VendorHttpOptions = {}): VendorClient => ({
   createItem: async (integration, accessToken, task) => {
     const response = await vendorJson<IssueCreateResponse>('Linear', endpoint(integration), {
       method: 'POST',
+      timeoutMs: options.timeoutMs,
       // Personal API keys are sent as they are; OAuth tokens already carry "Bearer ".
       headers: { authorization: accessToken },
       body: {
@@ -41,4 +42,6 @@ export const linearClient: VendorClient = {
     }
     return { externalId: issue.id, externalUrl: issue.url }
   },
-}
+})
+
+export const linearClient: VendorClient = createLinearClient()
