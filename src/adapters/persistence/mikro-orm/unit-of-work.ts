@@ -26,13 +26,19 @@ export const pgStores = (sql: Sql): Stores => ({
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300'])
 
-/** Failures of the connection rather than of the statement: the server is down, restarting, or out of slots. */
+/**
+ * Failures of the connection rather than of the statement: the server is down, restarting, or out of slots.
+ * When the connection dies under BEGIN, knex marks the transaction complete and keeps that error to itself: the
+ * work's first statement then fails with "Transaction query already complete" (seen with PostgreSQL stopped
+ * under load, tests/adapters/http/faults.test.ts). `timeout expired` is pg's connection timeout (a host that
+ * accepts and never answers).
+ */
 const isConnectionFailure = (error: unknown): boolean => {
   const e = error as { code?: string; name?: string; message?: string }
   return (
     (e.code !== undefined && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08'))) ||
     e.name === 'ConnectionException' ||
-    /Connection terminated|Timeout acquiring a connection|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '')
+    /Connection terminated|Timeout acquiring a connection|connect ECONNREFUSED|Client has encountered a connection error|^Transaction query already complete|^timeout expired$/i.test(e.message ?? '')
   )
 }
 
