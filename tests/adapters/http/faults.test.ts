@@ -281,6 +281,11 @@ test('a vendor that never answers a push holds neither other requests nor databa
       assert.equal(res.body, { pushed: [], skipped: [], failed: [{ task_id: taskIds[i], error: `Linear did not answer within ${VENDOR_TIMEOUT_MS / 1000} s` }] })
     }
     assert.is(vendor.received, 13, 'no retry of a timed-out create')
+    // GitHub (through Octokit) reports its timeout the same way.
+    const github = await call('POST', `/api/projects/${pid}/integrations`, { type: 'github', access_token: 'ghp_hang', settings: { owner: 'o', repo: 'r', api_url: vendor.url } })
+    const githubPush = await call('POST', `/api/projects/${pid}/integrations/${github.body.id}/push`, { task_ids: [taskIds[0]] })
+    assert.equal(githubPush.body, { pushed: [], skipped: [], failed: [{ task_id: taskIds[0], error: `GitHub did not answer within ${VENDOR_TIMEOUT_MS / 1000} s` }] })
+    assert.is(vendor.received, 14)
     const links = (await db.orm.em.getConnection().execute('select count(*)::int as n from external_links')) as Array<{ n: number }>
     assert.is(links[0]?.n, 0)
   } finally {

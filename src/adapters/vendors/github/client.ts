@@ -15,6 +15,7 @@ interface OctokitError {
   readonly status?: number
   readonly message?: string
   readonly response?: { readonly headers?: Record<string, string | undefined> }
+  readonly cause?: unknown
 }
 
 export const githubOctokit = (integration: Integration, accessToken: string, options: VendorHttpOptions = {}) => {
@@ -37,6 +38,8 @@ export const githubOctokit = (integration: Integration, accessToken: string, opt
           await sleep(wait ?? 1000 * attempt)
           continue
         }
+        // Octokit reports a request that got no answer as a 500 without a response: say what happened.
+        if (!e.response && (e.cause as Error | undefined)?.name === 'TimeoutError') throw new VendorError(`GitHub did not answer within ${timeoutMs / 1000} s`)
         throw new VendorError(`GitHub answered ${e.status ?? 'no response'}: ${e.message ?? String(error)}`, e.status)
       }
     }
