@@ -24,9 +24,9 @@ export const loadProject = async (
   projectId: number,
   permission?: Permission,
 ): Promise<E.Either<AppError, ProjectContext>> => {
-  const project = await stores.projects.byId(projectId)
-  if (!project) return E.left(projectNotFound(projectId))
-  const membership = await stores.members.find(project.id, caller.worker.id)
+  const found = await stores.projects.byIdWithMembership(projectId, caller.worker.id)
+  if (!found) return E.left(projectNotFound(projectId))
+  const { project, membership } = found
   const role = effectiveRole(membership, caller.platformAdmin)
   if (!role) return E.left(projectNotFound(projectId))
   const access: ProjectAccess = { role, workerId: caller.worker.id }

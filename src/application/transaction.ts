@@ -30,3 +30,15 @@ export const transact = async <A>(
     return storeFailure(error)
   }
 }
+
+/** A use case that only reads: no transaction where the unit of work can do without one. */
+export const readOnly = async <A>(
+  uow: UnitOfWork,
+  work: (stores: Stores) => Promise<E.Either<AppError, A>>,
+): Promise<E.Either<AppError, A>> => {
+  try {
+    return await (uow.read ? uow.read(work) : uow.run(work))
+  } catch (error) {
+    return storeFailure(error)
+  }
+}

@@ -52,13 +52,22 @@ export const taskViews = async (stores: Stores, project: Project, tasks: readonl
     stores.workers.byIds(assigneeIds),
     stores.links.byTaskIds(tasks.map((t) => t.id)),
   ])
-  return tasks.map((task) => ({
+  return assembleTaskViews(project, tasks, assignees, links)
+}
+
+/** Views from tasks and what was read beside them (no store calls). */
+export const assembleTaskViews = (
+  project: Project,
+  tasks: readonly Task[],
+  assignees: ReadonlyMap<number, Worker>,
+  links: readonly ExternalLink[],
+): readonly TaskView[] =>
+  tasks.map((task) => ({
     task,
     shortId: shortId(project.key, task),
     assigneeHandle: task.assigneeId === null ? null : (assignees.get(task.assigneeId)?.handle ?? null),
     externalLinks: links.filter((l) => l.taskId === task.id).map(linkView),
   }))
-}
 
 export const taskView = async (stores: Stores, project: Project, task: Task): Promise<TaskView> => {
   const [view] = await taskViews(stores, project, [task])

@@ -8,6 +8,7 @@ import type { CredentialCipher, UnitOfWork } from '../application/index.js'
 import { createTaskport } from '../application/taskport.js'
 import { loadDevKeys } from '../adapters/auth/dev-keys.js'
 import { jwksAuthenticator } from '../adapters/auth/jwks-authenticator.js'
+import { cachingAuthenticator } from '../adapters/auth/verified-token-cache.js'
 import { createHttpApp } from '../adapters/http/app.js'
 import type { Authenticate } from '../adapters/http/authenticate.js'
 import type { RateLimitOptions } from '../adapters/http/rate-limit.js'
@@ -65,10 +66,10 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
   let publicJwks: object | undefined
   let devToken: string | undefined
   if (config.auth.mode === 'jwks') {
-    authenticate = jwksAuthenticator({ jwksUrl: config.auth.jwksUrl, issuer: config.auth.issuer, audience: config.auth.audience })
+    authenticate = cachingAuthenticator(jwksAuthenticator({ jwksUrl: config.auth.jwksUrl, issuer: config.auth.issuer, audience: config.auth.audience }))
   } else {
     const dev = await loadDevKeys(join(config.dataDir, 'keys'))
-    authenticate = dev.authenticate
+    authenticate = cachingAuthenticator(dev.authenticate)
     publicJwks = dev.jwks
     devToken = await dev.sign({ sub: 'dev', email: 'dev@localhost', name: 'Developer', role: 'admin' })
   }

@@ -3,8 +3,8 @@ import type { Worker } from '../../domain/index.js'
 import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
-import { transact } from '../transaction.js'
+import { readOnly } from '../transaction.js'
 import { loadAgent } from './agent-access.js'
 
 export const getAgent = (deps: Pick<Deps, 'uow'>) => (_caller: Caller, agentId: number): Promise<E.Either<AppError, Worker>> =>
-  transact(deps.uow, (stores) => loadAgent(stores, agentId))
+  readOnly(deps.uow, (stores) => loadAgent(stores, agentId))

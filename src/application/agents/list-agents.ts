@@ -4,11 +4,11 @@ import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
 import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
-import { transact } from '../transaction.js'
+import { readOnly } from '../transaction.js'
 
 /** The global agent registry, by id (any authenticated caller may read it, to add agents to projects). */
 export const listAgents = (deps: Pick<Deps, 'uow'>) => (_caller: Caller, request: PageRequest): Promise<E.Either<AppError, Page<Worker>>> =>
-  transact(deps.uow, async (stores) => {
+  readOnly(deps.uow, async (stores) => {
     const page = resolvePage(request, isIdKey)
     if (E.isLeft(page)) return page
     return E.right(await fetchPage(page.right, (q) => stores.workers.listAgents(q), (a) => a.id))

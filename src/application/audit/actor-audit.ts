@@ -4,7 +4,7 @@ import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
 import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
-import { transact } from '../transaction.js'
+import { readOnly } from '../transaction.js'
 
 /**
  * One actor's entries across the caller's projects (all projects for a platform admin), newest first.
@@ -12,7 +12,7 @@ import { transact } from '../transaction.js'
  */
 export const actorAudit = (deps: Pick<Deps, 'uow'>) =>
   (caller: Caller, actorId: string | undefined, request: PageRequest): Promise<E.Either<AppError, Page<AuditEntry>>> =>
-    transact(deps.uow, async (stores) => {
+    readOnly(deps.uow, async (stores) => {
       const page = resolvePage(request, isIdKey)
       if (E.isLeft(page)) return page
       const scope = caller.platformAdmin ? 'all' : await stores.members.projectIdsOf(caller.worker.id)

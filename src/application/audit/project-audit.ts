@@ -6,12 +6,12 @@ import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
 import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
 import type { AuditFilter } from '../ports/index.js'
-import { transact } from '../transaction.js'
+import { readOnly } from '../transaction.js'
 
 /** A project's history, newest first, filtered by actor, action and entity type. Every member may read it. */
 export const projectAudit = (deps: Pick<Deps, 'uow'>) =>
   (caller: Caller, projectId: number, filter: AuditFilter, request: PageRequest): Promise<E.Either<AppError, Page<AuditEntry>>> =>
-    transact(deps.uow, async (stores) => {
+    readOnly(deps.uow, async (stores) => {
       const page = resolvePage(request, isIdKey)
       if (E.isLeft(page)) return page
       const context = await loadProject(stores, caller, projectId)

@@ -5,12 +5,12 @@ import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
 import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
-import { transact } from '../transaction.js'
+import { readOnly } from '../transaction.js'
 
 /** A task's history, oldest first. */
 export const taskAudit = (deps: Pick<Deps, 'uow'>) =>
   (caller: Caller, taskId: number, request: PageRequest): Promise<E.Either<AppError, Page<AuditEntry>>> =>
-    transact(deps.uow, async (stores) => {
+    readOnly(deps.uow, async (stores) => {
       const page = resolvePage(request, isIdKey)
       if (E.isLeft(page)) return page
       const context = await loadTask(stores, caller, taskId)

@@ -10,7 +10,7 @@ import type { Deps } from '../deps.js'
 import { unauthorized, type AppError } from '../errors.js'
 import { UniqueViolation, type Stores } from '../ports/index.js'
 import { insertProject } from '../projects/insert-project.js'
-import { storeFailure } from '../transaction.js'
+import { readOnly, storeFailure } from '../transaction.js'
 
 const provisionDefaultProject = async (stores: Stores, human: Worker, now: Date): Promise<E.Either<AppError, unknown>> => {
   const base = defaultProjectSlug(human.handle, new Set())
@@ -21,7 +21,38 @@ const provisionDefaultProject = async (stores: Stores, human: Worker, now: Date)
 /** Concurrent first requests of one user (or of two users whose handles collide) race on unique keys. */
 const PROVISIONING_RETRIES = 5
 
-export const identify = (deps: Pick<Deps, 'uow' | 'clock'>) => async (principal: Principal): Promise<E.Either<AppError, Caller>> => {
+/** How long a resolved human caller is reused without a database read, and how many are kept. */
+export const CALLER_CACHE_TTL_MS = 30_000
+export const CALLER_CACHE_SIZE = 10_000
+
+/**
+ * A human's worker changes only through their own claims (`refreshHuman`), and the cache key holds every claim:
+ * changed claims miss the cache and go through the store. Agents are not cached (an agent can be deleted).
+ */
+const humanKey = (principal: Principal): string | undefined =>
+  principal.kind === 'user' ? JSON.stringify([principal.userId, principal.email ?? null, principal.name ?? null, principal.platformAdmin === true]) : undefined
+
+export const identify = (deps: Pick<Deps, 'uow' | 'clock'>) => {
+  const cache = new Map<string, { readonly caller: Caller; readonly until: number }>()
+  const remember = (key: string | undefined, caller: Caller): void => {
+    if (key === undefined || caller.worker.firstSeenAt === null) return
+    if (cache.size >= CALLER_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+    cache.set(key, { caller, until: deps.clock.now().getTime() + CALLER_CACHE_TTL_MS })
+  }
+  return async (principal: Principal): Promise<E.Either<AppError, Caller>> => {
+    const key = humanKey(principal)
+    const hit = key === undefined ? undefined : cache.get(key)
+    if (hit && hit.until > deps.clock.now().getTime()) return E.right(hit.caller)
+    const resolved = await resolve(deps, principal)
+    if (E.isRight(resolved)) remember(key, resolved.right)
+    return resolved
+  }
+}
+
+const resolve = async (deps: Pick<Deps, 'uow' | 'clock'>, principal: Principal): Promise<E.Either<AppError, Caller>> => {
+  // Nearly every request comes from a known caller whose claims have not changed: one read, no transaction.
+  const known = await readOnly(deps.uow, (stores) => knownCaller(deps, stores, principal))
+  if (E.isLeft(known) || known.right !== undefined) return known as E.Either<AppError, Caller>
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await deps.uow.run((stores) => resolveCaller(deps, stores, principal))
@@ -30,6 +61,14 @@ export const identify = (deps: Pick<Deps, 'uow' | 'clock'>) => async (principal:
       if (!(error instanceof UniqueViolation) || attempt >= PROVISIONING_RETRIES) return storeFailure(error)
     }
   }
+}
+
+/** The caller when nothing needs writing (Right(undefined) otherwise); an unknown agent is refused here. */
+const knownCaller = async (deps: Pick<Deps, 'clock'>, stores: Stores, principal: Principal): Promise<E.Either<AppError, Caller | undefined>> => {
+  if (principal.kind === 'agent') return resolveCaller(deps, stores, principal)
+  const known = await stores.workers.byUserId(principal.userId)
+  const unchanged = known !== undefined && known.firstSeenAt !== null && refreshHuman(known, principal, deps.clock.now()) === known
+  return E.right(unchanged ? { worker: known, platformAdmin: principal.platformAdmin === true } : undefined)
 }
 
 const resolveCaller = async (deps: Pick<Deps, 'clock'>, stores: Stores, principal: Principal): Promise<E.Either<AppError, Caller>> => {

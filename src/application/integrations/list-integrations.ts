@@ -5,12 +5,12 @@ import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
 import { fetchCreatedPage, type Page, type PageRequest } from '../pagination.js'
-import { transact } from '../transaction.js'
+import { readOnly } from '../transaction.js'
 
 /** Admin+. The entities carry sealed credentials; the HTTP adapter never encodes them. */
 export const listIntegrations = (deps: Pick<Deps, 'uow'>) =>
   (caller: Caller, projectId: number, request: PageRequest): Promise<E.Either<AppError, Page<Integration>>> =>
-    transact(deps.uow, async (stores) => {
+    readOnly(deps.uow, async (stores) => {
       const context = await loadProject(stores, caller, projectId, mayManageTokens)
       if (E.isLeft(context)) return context
       return fetchCreatedPage(request, (query) => stores.integrations.list(projectId, query))

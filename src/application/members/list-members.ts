@@ -4,13 +4,13 @@ import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
 import { fetchPage, isIdKey, resolvePage, type Page, type PageRequest } from '../pagination.js'
-import { transact } from '../transaction.js'
+import { readOnly } from '../transaction.js'
 import { memberViews, type MemberView } from '../views.js'
 
 /** Humans and agents in one list, by worker id. */
 export const listMembers = (deps: Pick<Deps, 'uow'>) =>
   (caller: Caller, projectId: number, request: PageRequest): Promise<E.Either<AppError, Page<MemberView>>> =>
-    transact(deps.uow, async (stores) => {
+    readOnly(deps.uow, async (stores) => {
       const page = resolvePage(request, isIdKey)
       if (E.isLeft(page)) return page
       const context = await loadProject(stores, caller, projectId)

@@ -1,4 +1,4 @@
-import type { NewProject, Project, ProjectId, WorkerId } from '../../domain/index.js'
+import type { Membership, NewProject, Project, ProjectId, WorkerId } from '../../domain/index.js'
 import type { KeysetQuery } from './pagination.port.js'
 
 export interface ProjectStats {
@@ -8,6 +8,8 @@ export interface ProjectStats {
 
 export interface ProjectReader {
   byId(id: ProjectId): Promise<Project | undefined>
+  /** The project and the worker's membership of it (undefined when not a member), in one read. */
+  byIdWithMembership(id: ProjectId, workerId: WorkerId): Promise<{ readonly project: Project; readonly membership: Membership | undefined } | undefined>
   bySlug(slug: string): Promise<Project | undefined>
   byKey(key: string): Promise<Project | undefined>
   /** Slugs equal to or starting with `prefix` (to make a derived slug unique). */

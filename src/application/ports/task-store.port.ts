@@ -1,4 +1,6 @@
-import type { NewTask, Priority, ProjectId, Task, TaskId, TaskStatus, WorkerId } from '../../domain/index.js'
+import type {
+  AuditEntry, ExternalLink, Membership, NewTask, Priority, Project, ProjectId, Task, TaskId, TaskStatus, Worker, WorkerId,
+} from '../../domain/index.js'
 import type { KeysetQuery } from './pagination.port.js'
 
 export interface TaskFilter {
@@ -13,8 +15,26 @@ export interface TaskFilter {
   readonly q?: string
 }
 
+/** Everything a task's detail view needs, read at once (the most frequent request of the API). */
+export interface TaskDetailRecord {
+  readonly task: Task
+  readonly project: Project
+  /** The asking worker's membership of the task's project; undefined when they are not a member. */
+  readonly membership: Membership | undefined
+  /** Direct children, ordered by id. */
+  readonly children: readonly Task[]
+  /** The task's latest audit entries, newest first. */
+  readonly recentAudit: readonly AuditEntry[]
+  /** The external links of the task and of its children. */
+  readonly links: readonly ExternalLink[]
+  /** The assignees of the task and of its children. */
+  readonly assignees: readonly Worker[]
+}
+
 export interface TaskReader {
   byId(id: TaskId): Promise<Task | undefined>
+  /** The task's detail record for `workerId`, in one round trip (undefined when there is no such task). */
+  detail(id: TaskId, workerId: WorkerId, auditSize: number): Promise<TaskDetailRecord | undefined>
   /** Tasks of a project matching the filter, ordered by id (= by number). */
   list(projectId: ProjectId, filter: TaskFilter, page: KeysetQuery<TaskId>): Promise<readonly Task[]>
   /** Direct children, ordered by id. */

@@ -27,4 +27,10 @@ export interface UnitOfWork {
    * (and rethrows). Nothing the work wrote is visible to others before the commit.
    */
   run<E, A>(work: (stores: Stores) => Promise<Either<E, A>>): Promise<Either<E, A>>
+  /**
+   * Runs `work` that only reads, without a transaction (under PostgreSQL's default READ COMMITTED a transaction
+   * gives a series of reads no common snapshot anyway; it would only add BEGIN and COMMIT round trips).
+   * Optional: without it, reads run in `run`.
+   */
+  read?<E, A>(work: (stores: Stores) => Promise<Either<E, A>>): Promise<Either<E, A>>
 }

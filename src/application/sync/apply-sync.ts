@@ -86,7 +86,10 @@ const attach = async (stores: Stores, child: Task, parent: Task, externalId: str
 
 /** Children that were pushed before this task: they become its subtasks now. */
 const adoptWaitingChildren = async (stores: Stores, context: SyncContext, parent: Task, link: ExternalLink, warnings: string[]): Promise<void> => {
-  for (const childLink of await stores.links.waitingForParent(context.project.id, link.source, link.externalId)) {
+  const waiting = await stores.links.waitingForParent(context.project.id, link.source, link.externalId)
+  // Nothing waited for this task: it has no children, so its rollup is its own progress already.
+  if (waiting.length === 0) return
+  for (const childLink of waiting) {
     await stores.links.update({ ...childLink, pendingParentExternalId: null, updatedAt: context.now })
     const child = await stores.tasks.byId(childLink.taskId)
     if (!child) continue
@@ -166,7 +169,9 @@ const update = async (stores: Stores, context: SyncContext, payload: SyncPayload
       stores.audit.append(auditEntry(context.actor, context.project.id, 'task', task.id, action, { ...changes, source: payload.source, external_id: payload.externalId }, context.now))
     if (hasChanges(fieldChanges)) await audit('synced', fieldChanges)
     if (hasChanges(statusChanges)) await audit('status_synced', statusChanges)
-    await refreshRollup(stores, stored)
+    // Rollups depend on status, own progress and parent only: a rename or new tags leave every rollup as it is.
+    const movesRollup = withStatus.status !== task.status || withStatus.progressPercent !== task.progressPercent || withStatus.parentTaskId !== task.parentTaskId
+    if (movesRollup) await refreshRollup(stores, stored)
     if (withStatus.parentTaskId !== task.parentTaskId) await refreshRollup(stores, task.parentTaskId)
   }
 

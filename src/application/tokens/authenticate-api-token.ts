@@ -13,18 +13,23 @@ export const authenticateApiToken = async (
   projectId: number,
   raw: string | undefined,
   now: Date,
+  recordUsage = true,
 ): Promise<E.Either<AppError, ApiToken>> => {
   const invalid = E.left(unauthorized('Invalid or revoked API token'))
   if (raw === undefined || !RAW_TOKEN_PATTERN.test(raw)) return invalid
   const hash = deps.secrets.hash(raw)
   const token = await stores.tokens.byHash(hash)
   if (!token || !deps.secrets.equals(token.tokenHash, hash) || !isActive(token) || token.projectId !== projectId) return invalid
+  if (!recordUsage) return E.right(token)
   const used = recordUse(token, now)
   if (used !== token) await stores.tokens.update(used)
   return E.right(used)
 }
 
-/** The same check in its own transaction: for an adapter that must answer 401 before looking at anything else. */
+/**
+ * The same check in its own transaction, for an adapter that must answer 401 before looking at anything else.
+ * It records no use: a push refused for its body is no use of the token, and a refused request writes nothing.
+ */
 export const verifyApiToken = (deps: Pick<Deps, 'uow' | 'clock' | 'secrets'>) =>
   (projectId: number, raw: string | undefined): Promise<E.Either<AppError, ApiToken>> =>
-    transact(deps.uow, (stores) => authenticateApiToken(deps, stores, projectId, raw, deps.clock.now()))
+    transact(deps.uow, (stores) => authenticateApiToken(deps, stores, projectId, raw, deps.clock.now(), false))

@@ -5,12 +5,12 @@ import type { Caller } from '../caller.js'
 import type { Deps } from '../deps.js'
 import type { AppError } from '../errors.js'
 import { fetchCreatedPage, type Page, type PageRequest } from '../pagination.js'
-import { transact } from '../transaction.js'
+import { readOnly } from '../transaction.js'
 
 /** Admin+. The hash is part of the entity but the HTTP adapter never encodes it. */
 export const listApiTokens = (deps: Pick<Deps, 'uow'>) =>
   (caller: Caller, projectId: number, request: PageRequest): Promise<E.Either<AppError, Page<ApiToken>>> =>
-    transact(deps.uow, async (stores) => {
+    readOnly(deps.uow, async (stores) => {
       const context = await loadProject(stores, caller, projectId, mayManageTokens)
       if (E.isLeft(context)) return context
       return fetchCreatedPage(request, (query) => stores.tokens.list(projectId, query))

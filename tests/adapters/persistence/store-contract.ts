@@ -118,6 +118,21 @@ export const storeContract = (name: string, makeHarness: () => Promise<StoreHarn
   // ------------------------------------------------------------------------------------------------ projects
   const projects = make('projects')
 
+  projects('byIdWithMembership: the project and the worker\'s membership in one read; none for an outsider or a missing project', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const outsider = await commit(h.uow, (s) => s.workers.insert(newHuman()))
+    await commit(h.uow, async (s) => {
+      const mine = await s.projects.byIdWithMembership(project.id, owner.id)
+      assert.equal(mine?.project, project)
+      assert.equal(mine?.membership, await s.members.find(project.id, owner.id))
+      assert.is(mine?.membership?.role, 'owner')
+      const theirs = await s.projects.byIdWithMembership(project.id, outsider.id)
+      assert.equal(theirs?.project, project)
+      assert.is(theirs?.membership, undefined)
+      assert.is(await s.projects.byIdWithMembership(project.id + 1000, owner.id), undefined)
+    })
+  })
+
   projects('insert gives each project its own id and stores every field', async ({ h }) => {
     const { owner } = await seed(h.uow)
     const draft = newProject({ ownerId: owner.id, description: 'A description', createdAt: at(1), updatedAt: at(2) })
@@ -425,6 +440,51 @@ export const storeContract = (name: string, makeHarness: () => Promise<StoreHarn
 
   // ------------------------------------------------------------------------------------------------ tasks
   const tasks = make('tasks')
+
+  tasks('detail: the task, its project, the membership, children, latest audit, links and assignees in one read', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const { outsider, parent, kids, links, entries, other } = await commit(h.uow, async (s) => {
+      const outsider = await s.workers.insert(newHuman())
+      const helper = await s.workers.insert(newHuman({ email: 'helper@example.com' }))
+      const parent = await s.tasks.insert(newTask(project.id, { title: 'parent', tags: ['a', 'b"c'], dueDate: '2026-12-31', storyPoints: 2.5, assigneeId: owner.id, startedAt: at(3) }))
+      const kids = [
+        await s.tasks.insert(newTask(project.id, { title: 'kid 1', parentTaskId: parent.id, assigneeId: helper.id })),
+        await s.tasks.insert(newTask(project.id, { title: 'kid 2', parentTaskId: parent.id })),
+      ]
+      const other = await s.tasks.insert(newTask(project.id, { title: 'unrelated', assigneeId: outsider.id }))
+      const links = [
+        await s.links.insert(newLink(project.id, parent.id, { externalUrl: 'https://example.com/1' })),
+        await s.links.insert(newLink(project.id, kids[1]!.id, { source: 'linear' })),
+      ]
+      await s.links.insert(newLink(project.id, other.id))
+      const entries = []
+      for (let i = 0; i < 4; i += 1) entries.push(await s.audit.append(auditEntry({ type: 'human', id: owner.id }, project.id, 'task', parent.id, 'updated', { before: { n: i }, after: { n: i + 1 } }, at(10 + i))))
+      await s.audit.append(auditEntry({ type: 'human', id: owner.id }, project.id, 'task', other.id, 'created', {}, at(20)))
+      return { outsider, helper, parent, kids, links, entries, other }
+    })
+    await commit(h.uow, async (s) => {
+      const d = await s.tasks.detail(parent.id, owner.id, 3)
+      assert.ok(d)
+      assert.equal(d.task, parent)
+      assert.equal(d.project, project)
+      assert.equal(d.membership, await s.members.find(project.id, owner.id))
+      assert.equal(d.children, kids)
+      assert.equal(d.recentAudit, entries.slice(-3).reverse())
+      assert.equal(sorted(ids(d.links)), sorted(ids(links)))
+      assert.equal(d.links.find((l) => l.id === links[0]!.id), links[0])
+      assert.equal(sorted(ids(d.assignees)), sorted([owner.id, kids[0]!.assigneeId as number]))
+      assert.equal(d.assignees.find((w) => w.id === owner.id), owner)
+      const outside = await s.tasks.detail(parent.id, outsider.id, 3)
+      assert.is(outside?.membership, undefined)
+      assert.equal(outside?.task, parent)
+      assert.is(await s.tasks.detail(other.id + 1000, owner.id, 3), undefined)
+      const leaf = await s.tasks.detail(kids[1]!.id, owner.id, 10)
+      assert.equal(leaf?.children, [])
+      assert.equal(leaf?.recentAudit, [])
+      assert.equal(leaf?.assignees, [])
+      assert.equal(leaf?.links, [links[1]])
+    })
+  })
 
   tasks('insert gives an id and the next number, and stores every field', async ({ h }) => {
     const { project, owner } = await seed(h.uow)

@@ -1,4 +1,6 @@
 import { test } from 'uvu'
+import { createTaskport } from '../../../src/application/taskport.js'
+import { CALLER_CACHE_TTL_MS } from '../../../src/application/identity/identify.js'
 import * as assert from 'uvu/assert'
 import { fixture, left, right } from '../../support/app-fixture.js'
 
@@ -85,3 +87,44 @@ test('provisioning is atomic: if the audit write fails, no worker and no project
 })
 
 test.run()
+
+/** A unit of work that counts how often identify reaches the stores. */
+const counted = (f: ReturnType<typeof fixture>) => {
+  const inner = f.adapters.uow
+  const counter = { calls: 0 }
+  const uow = { run: ((work) => { counter.calls += 1; return inner.run(work) }) as typeof inner.run }
+  return { counter, tp: createTaskport({ ...f.adapters, uow }) }
+}
+
+test('a known human with unchanged claims is reused for 30 s without reaching the stores; changed claims are read at once', async () => {
+  const f = fixture()
+  const { counter, tp } = counted(f)
+  const sarah = { kind: 'user', userId: 'sso|1', email: 'sarah@a.com', name: 'Sarah' } as const
+  const first = right(await tp.identify(sarah))
+  const calls = counter.calls
+  assert.ok(calls >= 1)
+  assert.is(right(await tp.identify(sarah)).worker.id, first.worker.id)
+  assert.is(counter.calls, calls, 'second request: from the cache')
+  const renamed = right(await tp.identify({ ...sarah, name: 'Sarah K' }))
+  assert.is(renamed.worker.name, 'Sarah K')
+  assert.ok(counter.calls > calls, 'new claims: read (and updated) at once')
+  const afterRename = counter.calls
+  right(await tp.identify({ ...sarah, name: 'Sarah K' }))
+  assert.is(counter.calls, afterRename, 'the new claims are cached in turn')
+  f.clock.advance(CALLER_CACHE_TTL_MS + 1)
+  right(await tp.identify({ ...sarah, name: 'Sarah K' }))
+  assert.is(counter.calls, afterRename + 1, 'after the TTL: one read again')
+})
+
+test('agents are never served from the cache: a deleted agent is refused on its next request', async () => {
+  const f = fixture()
+  const { counter, tp } = counted(f)
+  const owner = right(await tp.identify({ kind: 'user', userId: 'sso|o', email: 'o@a.com' }))
+  const agent = right(await tp.agents.register(owner, { handle: '@bot', agentType: 'claude' }))
+  right(await tp.identify({ kind: 'agent', handle: '@bot' }))
+  const before = counter.calls
+  right(await tp.identify({ kind: 'agent', handle: '@bot' }))
+  assert.is(counter.calls, before + 1)
+  right(await tp.agents.delete(owner, agent.id))
+  left(await tp.identify({ kind: 'agent', handle: '@bot' }), 'Unauthorized')
+})

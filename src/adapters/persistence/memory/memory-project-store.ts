@@ -9,6 +9,10 @@ export const memoryProjectStore = (t: Tables, seq: Sequences): ProjectReader & P
   const prefixed = (values: string[], prefix: string) => new Set(values.filter((v) => v.startsWith(prefix)))
   return {
     byId: async (id) => t.projects.get(id),
+    byIdWithMembership: async (id, workerId) => {
+      const project = t.projects.get(id)
+      return project && { project, membership: t.members.get(`${id}:${workerId}`) }
+    },
     bySlug: async (slug) => all().find((p) => p.slug === slug),
     byKey: async (key) => all().find((p) => p.key === key),
     slugsStartingWith: async (prefix) => prefixed(all().map((p) => p.slug), prefix),

@@ -12,7 +12,7 @@ const matches = (task: Task, f: TaskFilter): boolean =>
   (f.parentId === undefined || (f.parentId === 'none' ? task.parentTaskId === null : task.parentTaskId === f.parentId)) &&
   (f.q === undefined || task.title.toLowerCase().includes(f.q.toLowerCase()))
 
-export const memoryTaskStore = (t: Tables, seq: Sequences): TaskReader & TaskWriter => {
+export const memoryTaskStore = (t: Tables, seq: Sequences): Omit<TaskReader, 'detail'> & TaskWriter => {
   const all = (): Task[] => [...t.tasks.values()]
   const childrenOf = (id: TaskId): Task[] => all().filter((task) => task.parentTaskId === id).sort((a, b) => a.id - b.id)
   return {

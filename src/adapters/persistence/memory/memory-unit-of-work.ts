@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js'
-import type { Stores, UnitOfWork } from '../../../application/index.js'
+import type { Stores, TaskDetailRecord, UnitOfWork } from '../../../application/index.js'
 import type { MemoryDb, Tables } from './memory-db.js'
 import { memoryAuditLog } from './memory-audit-log.js'
 import { memoryLinkStore } from './memory-link-store.js'
@@ -10,7 +10,34 @@ import { memoryIntegrationStore } from './memory-integration-store.js'
 import { memoryTokenStore } from './memory-token-store.js'
 import { memoryWorkerStore } from './memory-worker-store.js'
 
-export const memoryStores = (db: MemoryDb, tables: Tables): Stores => ({
+export const memoryStores = (db: MemoryDb, tables: Tables): Stores => {
+  const stores = storesOf(db, tables)
+  return { ...stores, tasks: { ...stores.tasks, detail: (id, workerId, auditSize) => detailOf(stores, id, workerId, auditSize) } }
+}
+
+/** The detail record from the other stores' reads (one round trip on PostgreSQL; no round trips here). */
+const detailOf = async (stores: BaseStores, id: number, workerId: number, auditSize: number): Promise<TaskDetailRecord | undefined> => {
+  const task = await stores.tasks.byId(id)
+  const found = task && (await stores.projects.byIdWithMembership(task.projectId, workerId))
+  if (!task || !found) return undefined
+  const children = await stores.tasks.children(task.id)
+  const family = [task, ...children]
+  const assigneeIds = [...new Set(family.flatMap((t) => (t.assigneeId === null ? [] : [t.assigneeId])))]
+  return {
+    task,
+    project: found.project,
+    membership: found.membership,
+    children,
+    recentAudit: await stores.audit.recentForTask(task.id, auditSize),
+    links: await stores.links.byTaskIds(family.map((t) => t.id)),
+    assignees: [...(await stores.workers.byIds(assigneeIds)).values()],
+  }
+}
+
+/** The stores without the one composite read. */
+type BaseStores = Omit<Stores, 'tasks'> & { readonly tasks: Omit<Stores['tasks'], 'detail'> }
+
+const storesOf = (db: MemoryDb, tables: Tables): BaseStores => ({
   projects: memoryProjectStore(tables, db.sequences),
   workers: memoryWorkerStore(tables, db.sequences),
   members: memoryMemberStore(tables),

@@ -1,11 +1,22 @@
 import type { ProjectReader, ProjectWriter, ProjectStats } from '../../../application/index.js'
 import type { Project } from '../../../domain/index.js'
-import { PROJECT_COLUMNS, toProject } from './records.js'
+import { PROJECT_COLUMNS, toMembership, toProject } from './records.js'
 import type { Sql } from './sql.js'
 
 const like = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`
 
 export const pgProjectStore = (sql: Sql): ProjectReader & ProjectWriter => ({
+  byIdWithMembership: async (id, workerId) => {
+    const r = await sql.one(
+      `select p.id, p.slug, p.key, p.name, p.description, p.owner_id, p.created_at, p.updated_at, m.role, m.joined_at
+       from projects p left join memberships m on m.project_id = p.id and m.worker_id = ? where p.id = ?`,
+      [workerId, id],
+    )
+    return r && {
+      project: toProject(r),
+      membership: r.role === null ? undefined : toMembership({ project_id: r.id, worker_id: workerId, role: r.role, joined_at: r.joined_at }),
+    }
+  },
   byId: async (id) => {
     const r = await sql.one(`select ${PROJECT_COLUMNS} from projects where id = ?`, [id])
     return r && toProject(r)

@@ -1,7 +1,6 @@
-// The stores' one way to the database: parameterised SQL on the transaction's connection, with PostgreSQL's
-// unique violations turned into the port's UniqueViolation. Arrays are sent as array literals, because the
-// query builder underneath would otherwise spread them into lists.
-import type { EntityManager } from '@mikro-orm/postgresql'
+// The stores' one way to the database: parameterised SQL on the unit of work's connection (a `pg` client of
+// MikroORM's pool), with PostgreSQL's unique violations turned into the port's UniqueViolation. The stores
+// write `?` placeholders; they become `$1, $2, …` once per statement text. Arrays are sent as array literals.
 import { UniqueViolation } from '../../../application/index.js'
 
 /** Constraint names of the schema -> the port's names. */
@@ -35,16 +34,46 @@ interface PgError {
   readonly constraint?: string
 }
 
+/** What the stores need of a connection: `pg`'s `Client#query`. */
+export interface SqlConnection {
+  query(query: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }>
+}
+
+interface Statement {
+  readonly name: string | undefined
+  readonly text: string
+}
+
+/** Statement texts seen so far. Past this many (filters combine into many texts) the rest go unnamed. */
+const MAX_NAMED = 2_000
+const statements = new Map<string, Statement>()
+
+/**
+ * `where a = ? and b = ?` -> `where a = $1 and b = $2`, and a name: `pg` then prepares the statement once per
+ * connection and PostgreSQL plans it once, instead of parsing and planning it on every request.
+ */
+const statement = (sql: string): Statement => {
+  let known = statements.get(sql)
+  if (known === undefined) {
+    let n = 0
+    const text = sql.replace(/\?/g, () => `$${(n += 1)}`)
+    known = { name: statements.size < MAX_NAMED ? `taskport_${statements.size + 1}` : undefined, text }
+    if (known.name !== undefined) statements.set(sql, known)
+  }
+  return known
+}
+
 export class Sql {
   /** Statements sent through this object (the statement counts of the benchmarks and tests). */
   statements = 0
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly connection: SqlConnection) {}
 
   async rows<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     this.statements += 1
     try {
-      return (await this.em.getConnection().execute(sql, params.map(encode), 'all', this.em.getTransactionContext())) as T[]
+      const { name, text } = statement(sql)
+      return (await this.connection.query({ ...(name ? { name } : {}), text, values: params.map(encode) })).rows as T[]
     } catch (error) {
       const pg = error as PgError
       if (pg.code === '23505' && pg.constraint) throw new UniqueViolation(CONSTRAINTS[pg.constraint] ?? pg.constraint)

@@ -1,5 +1,5 @@
-// The unit of work on PostgreSQL: each run gets a fork of the entity manager and one transaction; a Left result
-// or an exception rolls it back.
+// The unit of work on PostgreSQL: each run gets a connection of the pool and one transaction; a Left result or
+// an exception rolls it back. A read gets a connection and no transaction.
 import * as E from 'fp-ts/lib/Either.js'
 import type { MikroORM } from '@mikro-orm/postgresql'
 import { StoreUnavailable, type Stores, type UnitOfWork } from '../../../application/index.js'
@@ -7,7 +7,7 @@ import { pgAuditLog } from './audit-log.js'
 import { pgLinkStore } from './link-store.js'
 import { pgMemberStore } from './member-store.js'
 import { pgProjectStore } from './project-store.js'
-import { Sql } from './sql.js'
+import { Sql, type SqlConnection } from './sql.js'
 import { pgTaskStore } from './task-store.js'
 import { pgIntegrationStore } from './integration-store.js'
 import { pgTokenStore } from './token-store.js'
@@ -42,32 +42,76 @@ const isConnectionFailure = (error: unknown): boolean => {
   )
 }
 
-/** Carries a Left out of `transactional` so that MikroORM rolls the transaction back. */
-class Rollback<L> {
-  constructor(readonly result: E.Left<L>) {}
-}
-
 export interface StatementCounter {
-  /** Called after each transaction with the number of SQL statements it sent (BEGIN/COMMIT not counted). */
+  /** Called after each unit of work with the number of SQL statements it sent (BEGIN/COMMIT not counted). */
   (statements: number): void
 }
 
-export const mikroOrmUnitOfWork = (orm: MikroORM, onStatements?: StatementCounter): UnitOfWork => ({
-  run: async (work) => {
-    const sql = { current: undefined as Sql | undefined }
+/** A `pg` client of the pool; `__knex__disposed` tells the pool to close it instead of handing it out again. */
+interface PooledConnection extends SqlConnection {
+  __knex__disposed?: unknown
+}
+
+interface Pool {
+  acquireConnection(): Promise<PooledConnection>
+  releaseConnection(connection: PooledConnection): Promise<unknown>
+}
+
+/**
+ * Runs the stores' SQL on a connection of MikroORM's pool, with BEGIN/COMMIT sent by hand: the ORM's
+ * `transactional` (an entity manager fork, AsyncLocalStorage and the query builder on every statement) cost
+ * more CPU than the statements themselves (docs/performance.md). MikroORM still owns the pool, the
+ * configuration, the schema and the migrations.
+ */
+export const mikroOrmUnitOfWork = (orm: MikroORM, onStatements?: StatementCounter): UnitOfWork => {
+  const pool = orm.em.getKnex().client as unknown as Pool
+
+  const withConnection = async <A>(body: (connection: PooledConnection, sql: Sql) => Promise<A>): Promise<A> => {
+    let connection: PooledConnection
     try {
-      return await orm.em.fork().transactional(async (em) => {
-        sql.current = new Sql(em)
-        const result = await work(pgStores(sql.current))
-        if (E.isLeft(result)) throw new Rollback(result)
-        return result
-      })
+      connection = await pool.acquireConnection()
     } catch (error) {
-      if (error instanceof Rollback) return error.result
-      if (isConnectionFailure(error)) throw new StoreUnavailable((error as Error).message)
+      throw isConnectionFailure(error) ? new StoreUnavailable((error as Error).message) : error
+    }
+    const sql = new Sql(connection)
+    try {
+      return await body(connection, sql)
+    } catch (error) {
+      if (isConnectionFailure(error)) {
+        connection.__knex__disposed = error
+        throw new StoreUnavailable((error as Error).message)
+      }
       throw error
     } finally {
-      if (onStatements && sql.current) onStatements(sql.current.statements)
+      onStatements?.(sql.statements)
+      await pool.releaseConnection(connection)
     }
-  },
-})
+  }
+
+  return {
+    run: (work) =>
+      withConnection(async (connection, sql) => {
+        await connection.query({ text: 'begin' })
+        let result
+        try {
+          result = await work(pgStores(sql))
+        } catch (error) {
+          await rollback(connection)
+          throw error
+        }
+        if (E.isLeft(result)) await rollback(connection)
+        else await connection.query({ text: 'commit' })
+        return result
+      }),
+    read: (work) => withConnection((_connection, sql) => work(pgStores(sql))),
+  }
+}
+
+/** A failed rollback means a broken connection: the pool must not hand it out again. */
+const rollback = async (connection: PooledConnection): Promise<void> => {
+  try {
+    await connection.query({ text: 'rollback' })
+  } catch (error) {
+    connection.__knex__disposed = error
+  }
+}
