@@ -66,13 +66,14 @@ test('PostgreSQL stopped under load: 503s in the contract shape, no partial writ
     const text = await res.text()
     return { status: res.status, body: text ? JSON.parse(text) : null, retryAfter: res.headers.get('retry-after') }
   }
+  // Cleared in `finally` too: the load loops must stop even when an assertion or a restart fails.
+  let running = true
   try {
     const project = await call('POST', '/api/projects', { slug: 'faults', name: 'Faults', key: 'FA' })
     assert.is(project.status, 201, JSON.stringify(project.body))
     const pid = project.body.id as number
 
     let phase: Phase = 'up'
-    let running = true
     const outcomes: Outcome[] = []
     const created: number[] = []
     const timed = async (kind: Outcome['kind'], method: string, path: string, body?: unknown): Promise<Outcome> => {
@@ -178,6 +179,7 @@ test('PostgreSQL stopped under load: 503s in the contract shape, no partial writ
       `${rows.length} tasks, ${created.length} 201s, ${ambiguous} creates in flight at the stop`)
     console.log(`  tasks ${rows.length}, 201s ${created.length}, creates answered 503 while the database stopped ${ambiguous}`)
   } finally {
+    running = false
     await new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeAllConnections()
     await db.close()
