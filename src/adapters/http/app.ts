@@ -8,7 +8,7 @@ import { agentRoutes } from './agent-routes.js'
 import { docsRoutes } from './docs-routes.js'
 import { AuthUnavailable, type Authenticate } from './authenticate.js'
 import { HttpProblem, type Ctx } from './http-context.js'
-import { accessLog, cors, errors, jsonBody, requestId, trailingSlash, WEBHOOK_PATH, type HttpLogger } from './middleware.js'
+import { accessLog, cors, errors, jsonBody, queryText, requestId, trailingSlash, WEBHOOK_PATH, type HttpLogger } from './middleware.js'
 import { problem, problemOf } from './problem.js'
 import { projectRoutes } from './project-routes.js'
 import { taskRoutes } from './task-routes.js'
@@ -16,6 +16,7 @@ import { taskSyncRateLimit, type RateLimitOptions } from './rate-limit.js'
 import { bearerToken, syncRoutes, TASK_SYNC_PATH } from './sync-routes.js'
 import { integrationRoutes } from './integration-routes.js'
 import { RAW_TOKEN_PATTERN } from '../../domain/index.js'
+import { isIdText } from './decode.js'
 
 export interface HttpDeps {
   readonly taskport: Taskport
@@ -44,7 +45,7 @@ const taskSyncGate = (deps: HttpDeps) => {
     const match = TASK_SYNC_PATH.exec(ctx.path)
     if (!match || ctx.method !== 'POST') return next()
     const projectId = match[1] ?? ''
-    if (!/^\d{1,15}$/.test(projectId)) throw new HttpProblem(problem(404, 'not_found', `No resource at ${ctx.path}`))
+    if (!isIdText(projectId)) throw new HttpProblem(problem(404, 'not_found', `No resource at ${ctx.path}`))
     const token = bearerToken(ctx)
     if (token === undefined || !RAW_TOKEN_PATTERN.test(token)) {
       ctx.set('WWW-Authenticate', 'Bearer')
@@ -115,6 +116,7 @@ export const createHttpApp = (deps: HttpDeps): Koa => {
   app.use(trailingSlash)
   app.use(taskSyncGate(deps))
   app.use(authentication(deps))
+  app.use(queryText)
   app.use(jsonBody)
   app.use(router.routes())
   app.use(router.allowedMethods())

@@ -9,6 +9,7 @@ const describeType = (name: string): string => {
   if (name === 'boolean') return 'a boolean'
   if (name === 'Int') return 'an integer'
   if (name === 'null') return 'null'
+  if (name === 'Id') return `an id (an integer from 1 to ${MAX_ID})`
   return name
 }
 
@@ -38,6 +39,18 @@ export const decode = <A, O>(codec: t.Type<A, O, unknown>, value: unknown): E.Ei
 
 const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null])
 
+/** Ids are PostgreSQL `int` (serial): a larger number names nothing, and must not reach SQL (a 500 there). */
+export const MAX_ID = 2_147_483_647
+
+interface IdBrand {
+  readonly Id: unique symbol
+}
+/** An id in a request body: an integer from 1 to MAX_ID. */
+export const IdC = t.brand(t.Int, (n): n is t.Branded<t.Int, IdBrand> => n >= 1 && n <= MAX_ID, 'Id')
+
+/** An id in a path or query string: 1 to MAX_ID, decimal digits only. */
+export const isIdText = (raw: string): boolean => /^\d{1,10}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= MAX_ID
+
 export const PriorityC = t.keyof({ low: null, medium: null, high: null, urgent: null })
 export const StatusC = t.keyof({ backlog: null, pending: null, in_progress: null, review: null, blocked: null, completed: null, cancelled: null })
 export const RoleC = t.keyof({ viewer: null, member: null, admin: null, owner: null })
@@ -58,17 +71,17 @@ export const TaskFieldsC = t.partial({
 export const CreateTaskC = t.intersection([
   t.type({ title: t.string }),
   TaskFieldsC,
-  t.partial({ assignee_id: nullable(t.Int), parent_task_id: nullable(t.Int) }),
+  t.partial({ assignee_id: nullable(IdC), parent_task_id: nullable(IdC) }),
 ])
-export const UpdateTaskC = t.intersection([TaskFieldsC, t.partial({ title: t.string, parent_task_id: nullable(t.Int) })])
+export const UpdateTaskC = t.intersection([TaskFieldsC, t.partial({ title: t.string, parent_task_id: nullable(IdC) })])
 export const ChangeStatusC = t.intersection([t.type({ status: StatusC }), t.partial({ reason: t.string })])
 export const ProgressC = t.intersection([t.type({ percent: t.number }), t.partial({ note: t.string })])
-export const AssignC = t.type({ assignee_id: nullable(t.Int) })
+export const AssignC = t.type({ assignee_id: nullable(IdC) })
 export const RejectC = t.type({ reason: t.string })
 
 export const AddMemberC = t.union([
   t.intersection([t.type({ user_id: t.string }), t.partial({ email: nullable(t.string), name: nullable(t.string), role: RoleC })]),
-  t.intersection([t.type({ agent_id: t.Int }), t.partial({ role: RoleC })]),
+  t.intersection([t.type({ agent_id: IdC }), t.partial({ role: RoleC })]),
 ])
 export const ChangeRoleC = t.type({ role: RoleC })
 export const RegisterAgentC = t.intersection([
@@ -84,7 +97,7 @@ export const CreateIntegrationC = t.intersection([
   t.partial({ settings: t.record(t.string, t.unknown), status_map: t.record(t.string, t.string), is_active: t.boolean, webhook_secret: t.string }),
 ])
 
-export const PushTasksC = t.type({ task_ids: t.array(t.Int) })
+export const PushTasksC = t.type({ task_ids: t.array(IdC) })
 
 export const SyncSourceC = t.keyof({ jira: null, linear: null, github: null, custom: null })
 export const TaskSyncC = t.intersection([
@@ -101,10 +114,20 @@ export const TaskSyncC = t.intersection([
   }),
 ])
 
+/** PostgreSQL takes years 1..9999 in ISO form (no year 0, no six-digit years): anything else would be a 500. */
+export const isStorableInstant = (date: Date): boolean => {
+  const year = date.getUTCFullYear()
+  return !Number.isNaN(year) && year >= 1 && year <= 9999
+}
+
 /** An ISO-8601 timestamp with a time zone (`2026-11-22T10:00:00Z`, `...+02:00`); anything else is a 400. */
 export const isoTimestamp = (raw: string, path: string): E.Either<readonly Issue[], Date> => {
-  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.test(raw) && !Number.isNaN(Date.parse(raw))
-  return ok ? E.right(new Date(raw)) : E.left([{ path, message: 'must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-22T10:00:00.000Z' }])
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.exec(raw)
+  // Date.parse rolls 2026-02-30 over into March: the calendar date must exist as written.
+  const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
+  const exists = m !== null && day !== undefined && day.getUTCMonth() === Number(m[2]) - 1 && day.getUTCDate() === Number(m[3])
+  const ok = exists && isStorableInstant(new Date(raw))
+  return ok ? E.right(new Date(raw)) : E.left([{ path, message: 'must be an ISO-8601 timestamp with a time zone from year 1 to 9999, e.g. 2026-11-22T10:00:00.000Z' }])
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import type { AppError, Caller, PageRequest } from '../../application/index.js'
 import type { Issue } from '../../domain/index.js'
-import { decode, intParam, one, type Query } from './decode.js'
+import { decode, intParam, isIdText, one, type Query } from './decode.js'
 import { problemOf, validationProblem, type Problem } from './problem.js'
 
 export interface State {
@@ -33,7 +33,8 @@ export const fail = (problem: Problem): never => {
 export const callerOf = (ctx: Ctx): Caller => ctx.state.caller ?? fail({ status: 401, body: { error: 'unauthorized', detail: 'Authentication required', status_code: 401 } })
 
 export const body = <A, O>(ctx: Ctx, codec: t.Type<A, O, unknown>): A => {
-  const decoded = decode(codec, ctx.state.body ?? {})
+  // Only an empty body stands for `{}`: a JSON `null` is a body of the wrong type (400), like `[]` or `1`.
+  const decoded = decode(codec, ctx.state.body === undefined ? {} : ctx.state.body)
   return E.isLeft(decoded) ? fail(validationProblem(decoded.left)) : decoded.right
 }
 
@@ -42,7 +43,7 @@ const orFail = <A>(result: E.Either<readonly Issue[], A>): A => (E.isLeft(result
 /** A positive integer route parameter; anything else does not name a resource (404). */
 export const idParam = (ctx: Ctx, name: string): number => {
   const raw = (ctx as unknown as { params: Record<string, string> }).params[name] ?? ''
-  return /^\d{1,15}$/.test(raw) ? Number(raw) : fail({ status: 404, body: { error: 'not_found', detail: `No resource at ${ctx.path}`, status_code: 404 } })
+  return isIdText(raw) ? Number(raw) : fail({ status: 404, body: { error: 'not_found', detail: `No resource at ${ctx.path}`, status_code: 404 } })
 }
 
 export const queryInt = (ctx: Ctx, name: string): number | undefined => orFail(intParam(one(ctx.query as Query, name), name))

@@ -33,7 +33,9 @@ export const toJsonSchema = (codec: t.Mixed | Node): JsonSchema => {
     case 'BooleanType': return { type: 'boolean' }
     case 'NullType': return { type: 'null' }
     case 'UnknownType': return {}
-    case 'RefinementType': return node.name === 'Int' ? { type: 'integer' } : toJsonSchema(node.type as Node)
+    case 'RefinementType':
+      if (node.name === 'Id') return { type: 'integer', minimum: 1, maximum: 2_147_483_647 }
+      return node.name === 'Int' ? { type: 'integer' } : toJsonSchema(node.type as Node)
     case 'KeyofType': return { type: 'string', enum: Object.keys(node.keys ?? {}) }
     case 'ArrayType': return { type: 'array', items: toJsonSchema(node.type as Node) }
     case 'InterfaceType': {

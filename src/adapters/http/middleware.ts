@@ -5,6 +5,7 @@ import type { Next } from 'koa'
 import { StoreUnavailable } from '../../application/index.js'
 import { HttpProblem, type Ctx } from './http-context.js'
 import { problem } from './problem.js'
+import type { Issue } from '../../domain/index.js'
 
 export interface HttpLogger {
   info(fields: object, message: string): void
@@ -71,6 +72,61 @@ const readBody = (ctx: Ctx): Promise<Buffer> =>
     ctx.req.on('error', reject)
   })
 
+/** Nesting deeper than this is no request of this API (and no vendor's webhook either). */
+export const MAX_JSON_DEPTH = 64
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** A NUL character (PostgreSQL text cannot hold it) or a lone UTF-16 surrogate (no UTF-8 encoding exists). */
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL characters or unpaired surrogates'
+
+/**
+ * The first problem of a parsed JSON body that no route could store: text PostgreSQL refuses (which would
+ * otherwise surface as a 500 or a 503 from the database) or nesting beyond MAX_JSON_DEPTH. Iterative: a hostile
+ * body must not exhaust the stack.
+ */
+export const unstorableJson = (value: unknown): Issue | undefined => {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }]
+  const at = (path: string) => path || 'body'
+  while (stack.length > 0) {
+    const item = stack.pop() as { value: unknown; path: string; depth: number }
+    if (typeof item.value === 'string') {
+      if (UNSTORABLE_TEXT.test(item.value)) return { path: at(item.path), message: UNSTORABLE_TEXT_MESSAGE }
+    } else if (typeof item.value === 'object' && item.value !== null) {
+      if (item.depth >= MAX_JSON_DEPTH) return { path: at(item.path), message: `must not be nested more than ${MAX_JSON_DEPTH} levels deep` }
+      for (const [key, child] of Object.entries(item.value)) {
+        const path = item.path ? `${item.path}.${key}` : key
+        if (UNSTORABLE_TEXT.test(key)) return { path: at(item.path), message: `keys ${UNSTORABLE_TEXT_MESSAGE}` }
+        stack.push({ value: child, path, depth: item.depth + 1 })
+      }
+    }
+  }
+  return undefined
+}
+
+const invalidInput = (message: string, path = 'body'): HttpProblem =>
+  new HttpProblem(problem(400, 'validation_error', `${path}: ${message}`, { errors: [{ path, message }] }))
+
+/** Bytes -> JSON value, or the problem with them: not UTF-8, not JSON, or holding what no route can store. */
+const parseJson = (raw: Buffer): { ok: true; value: unknown } | { ok: false; problem: HttpProblem } => {
+  let text: string
+  try {
+    text = utf8.decode(raw)
+  } catch {
+    return { ok: false, problem: invalidInput('must be UTF-8') }
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return { ok: false, problem: invalidInput('malformed JSON') }
+  }
+  const issue = unstorableJson(value)
+  return issue ? { ok: false, problem: invalidInput(issue.message, issue.path) } : { ok: true, value }
+}
+
 export const jsonBody = async (ctx: Ctx, next: Next) => {
   if (['POST', 'PUT', 'PATCH'].includes(ctx.method)) {
     const declared = Number(ctx.get('Content-Length') || 0)
@@ -78,15 +134,21 @@ export const jsonBody = async (ctx: Ctx, next: Next) => {
     const raw = await readBody(ctx)
     ctx.state.rawBody = raw
     if (raw.length > 0) {
-      try {
-        ctx.state.body = JSON.parse(raw.toString('utf8'))
-      } catch {
-        // Webhooks check their signature first: a stranger's bad JSON is a 401 there, not a 400.
-        if (!WEBHOOK_PATH.test(ctx.path)) {
-          throw new HttpProblem(problem(400, 'validation_error', 'body: malformed JSON', { errors: [{ path: 'body', message: 'malformed JSON' }] }))
-        }
-      }
+      const parsed = parseJson(raw)
+      if (parsed.ok) ctx.state.body = parsed.value
+      // Webhooks check their signature first: a stranger's bad JSON is a 401 there, not a 400 (and a signed
+      // body that is not usable JSON is refused by the use case as not being a JSON object).
+      else if (!WEBHOOK_PATH.test(ctx.path)) throw parsed.problem
     }
+  }
+  await next()
+}
+
+/** Query values reach SQL too: the same text rule as for bodies, on every method. */
+export const queryText = async (ctx: Ctx, next: Next) => {
+  for (const [name, value] of Object.entries(ctx.query)) {
+    const values = Array.isArray(value) ? value : [value ?? '']
+    if (UNSTORABLE_TEXT.test(name) || values.some((v) => UNSTORABLE_TEXT.test(v))) throw invalidInput(UNSTORABLE_TEXT_MESSAGE, name.replace(UNSTORABLE_TEXT, '') || 'query')
   }
   await next()
 }

@@ -153,7 +153,7 @@ export const openApiDocument = (): Record<string, unknown> => {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'taskport', version: '1', description: 'Project and task management API (contract v1).' },
+    info: { title: 'taskport', version: '1', description: 'Project and task management API (contract v1). Request bodies are UTF-8 JSON of at most 1 MiB, nested at most 64 levels; text (keys, values and query strings) must not contain NUL characters or unpaired UTF-16 surrogates; ids are integers from 1 to 2147483647. Anything else is a 400 validation_error (413 over the size limit).' },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     components: { securitySchemes: {

@@ -2,7 +2,7 @@ import type Router from '@koa/router'
 import type { AuditFilter, TaskFilter } from '../../application/index.js'
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, isPriority, isTaskStatus, type Issue, type TaskInput } from '../../domain/index.js'
 import type { Taskport } from '../../application/taskport.js'
-import { AssignC, ChangeStatusC, CreateTaskC, ProgressC, RejectC, UpdateTaskC } from './decode.js'
+import { AssignC, ChangeStatusC, CreateTaskC, isIdText, ProgressC, RejectC, UpdateTaskC } from './decode.js'
 import { auditJson, pageJson, taskDetailJson, taskJson } from './encode.js'
 import { body, callerOf, fail, idParam, ifMatch, pageRequest, queryString, respond, type Ctx } from './http-context.js'
 import { validationProblem } from './problem.js'
@@ -26,7 +26,7 @@ const taskInput = (b: ReturnType<typeof CreateTaskC.encode>): TaskInput => ({
 const idOrNone = (raw: string | undefined, path: string, issues: Issue[]): number | 'none' | undefined => {
   if (raw === undefined) return undefined
   if (raw === 'none') return 'none'
-  if (/^\d{1,15}$/.test(raw)) return Number(raw)
+  if (isIdText(raw)) return Number(raw)
   issues.push({ path, message: 'must be an id or none' })
   return undefined
 }

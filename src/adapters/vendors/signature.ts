@@ -27,5 +27,7 @@ export const str = (value: unknown): string | undefined => (typeof value === 'st
 export const date = (value: unknown): Date | undefined => {
   if (typeof value !== 'string') return undefined
   const parsed = new Date(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
-  return Number.isNaN(parsed.getTime()) ? undefined : parsed
+  // Years PostgreSQL cannot store in ISO form (0, six digits) are no time a vendor meant: ignored like garbage.
+  const year = parsed.getUTCFullYear()
+  return Number.isNaN(year) || year < 1 || year > 9999 ? undefined : parsed
 }
