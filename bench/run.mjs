@@ -6,14 +6,14 @@
 //   4. the cycle check at depth 1,000 (HTTP request, and the ancestor statement alone).
 //   5. the peak RSS of the taskport process (VmHWM) over the whole run.
 //
-// taskport runs as `node dist/main/start.js` (what `npm start` runs) in its own process, the baseline in another,
+// taskport runs as `node <the flags of npm start> dist/main/start.js` in its own process, the baseline in another,
 // autocannon in this one; all three share the machine's cores with PostgreSQL. Each pair is measured ROUNDS
 // times, interleaved (A B A B), after a warm-up, and compared by ratios. The results are printed as a table and
 // written into docs/performance.md between its bench markers.
 //
 //   CONNECTIONS=100 DURATION=10 ROUNDS=2 node bench/run.mjs     (after npm run build)
 import { spawn } from 'node:child_process'
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -42,7 +42,11 @@ select id from up where depth > 0 group by id order by min(depth)`
 const spawnServer = (name, args, env, ready) => {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
-  const append = (chunk) => (output += chunk.toString())
+  // BENCH_SERVER_LOG=file: also write the servers' output there (e.g. with NODE_OPTIONS=--trace-gc).
+  const append = (chunk) => {
+    output += chunk.toString()
+    if (process.env.BENCH_SERVER_LOG) appendFileSync(process.env.BENCH_SERVER_LOG, chunk)
+  }
   child.stdout.on('data', append)
   child.stderr.on('data', append)
   return new Promise((resolve, reject) => {
@@ -127,7 +131,9 @@ const sql = new pg.Pool({ connectionString: postgres.url, max: 2 })
 sql.on('error', () => undefined) // the server going away at the end is expected
 const servers = []
 try {
-  const taskport = await spawnServer('taskport', ['dist/main/start.js'], {
+  // The node flags of `npm start` (the heap cap), so that this measures what `npm start` runs.
+  const startFlags = /node (.*?)\s*dist\/main\/start\.js/.exec(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start)?.[1]?.split(' ').filter(Boolean) ?? []
+  const taskport = await spawnServer('taskport', [...startFlags, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'dist/main/start.js'], {
     DATABASE_URL: postgres.url, PORT: '0', HOST: '127.0.0.1', TASKPORT_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn',
     TASKPORT_SYNC_RATE_LIMIT: '100000000', // the contract's 100 per minute would be all we measure
   }, (out) => {
