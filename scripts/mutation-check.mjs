@@ -55,7 +55,7 @@ for (const [rule, file, find, replace] of mutants) {
     continue
   }
   writeFileSync(join(dir, file), source.replace(find, replace))
-  const run = spawnSync('node', ['--conditions=taskport-source', '--import', 'tsx', 'node_modules/uvu/bin.js', 'tests', '\\.test\\.ts$', '-i', 'postgres', '-i', '^main/'], { cwd: dir, encoding: 'utf8' })
+  const run = spawnSync('node', ['--conditions=taskport-source', '--import', 'tsx', 'node_modules/uvu/bin.js', 'tests', '\\.test\\.ts$', '-i', 'postgres', '-i', '^main/', '-i', 'faults', '-i', 'fuzz'], { cwd: dir, encoding: 'utf8' })
   // Killed means a test failed, not that the mutant failed to load.
   const plain = `${run.stdout}${run.stderr}`.replace(/\u001b\[[0-9;]*m/g, '')
   const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? NaN)
