@@ -43,7 +43,10 @@ const mutants = [
 ]
 
 let survived = 0
-for (const [rule, file, find, replace] of mutants) {
+// MUTANTS=<regex>: only the rules whose name matches (e.g. to re-run one after a change).
+const only = process.env.MUTANTS ? new RegExp(process.env.MUTANTS) : undefined
+const chosen = only ? mutants.filter(([rule]) => only.test(rule)) : mutants
+for (const [rule, file, find, replace] of chosen) {
   const dir = mkdtempSync(join(tmpdir(), 'taskport-mutant-'))
   for (const part of ['src', 'tests', 'docs', 'package.json', 'tsconfig.json']) cpSync(join(root, part), join(dir, part), { recursive: true })
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'))
@@ -65,5 +68,5 @@ for (const [rule, file, find, replace] of mutants) {
   console.log(`${killed ? 'killed  ' : 'SURVIVED'} ${rule}`)
   rmSync(dir, { recursive: true, force: true })
 }
-console.log(`${mutants.length - survived} of ${mutants.length} mutants killed`)
+console.log(`${chosen.length - survived} of ${chosen.length} mutants killed`)
 process.exit(survived === 0 ? 0 : 1)
