@@ -20,25 +20,18 @@ export const storeFailure = (error: unknown): E.Either<AppError, never> => {
   throw error
 }
 
-export const transact = async <A>(
-  uow: UnitOfWork,
-  work: (stores: Stores) => Promise<E.Either<AppError, A>>,
-): Promise<E.Either<AppError, A>> => {
+type Work<A> = (stores: Stores) => Promise<E.Either<AppError, A>>
+
+const guarded = async <A>(running: () => Promise<E.Either<AppError, A>>): Promise<E.Either<AppError, A>> => {
   try {
-    return await uow.run(work)
+    return await running()
   } catch (error) {
     return storeFailure(error)
   }
 }
 
+export const transact = <A>(uow: UnitOfWork, work: Work<A>): Promise<E.Either<AppError, A>> => guarded(() => uow.run(work))
+
 /** A use case that only reads: no transaction where the unit of work can do without one. */
-export const readOnly = async <A>(
-  uow: UnitOfWork,
-  work: (stores: Stores) => Promise<E.Either<AppError, A>>,
-): Promise<E.Either<AppError, A>> => {
-  try {
-    return await (uow.read ? uow.read(work) : uow.run(work))
-  } catch (error) {
-    return storeFailure(error)
-  }
-}
+export const readOnly = <A>(uow: UnitOfWork, work: Work<A>): Promise<E.Either<AppError, A>> =>
+  guarded(() => (uow.read ? uow.read(work) : uow.run(work)))

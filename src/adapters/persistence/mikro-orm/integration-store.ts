@@ -1,5 +1,6 @@
 import type { IntegrationReader, IntegrationWriter } from '../../../application/index.js'
 import { INTEGRATION_COLUMNS, toIntegration } from './records.js'
+import { createdAtPage } from './created-at-page.js'
 import type { Sql } from './sql.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -10,13 +11,7 @@ export const pgIntegrationStore = (sql: Sql): IntegrationReader & IntegrationWri
     const r = await sql.one(`select ${INTEGRATION_COLUMNS} from integrations where id = ?::uuid`, [id])
     return r && toIntegration(r)
   },
-  list: async (projectId, page) => {
-    const rows = page.after === undefined
-      ? await sql.rows(`select ${INTEGRATION_COLUMNS} from integrations where project_id = ? order by created_at, id limit ?`, [projectId, page.limit])
-      : await sql.rows(`select ${INTEGRATION_COLUMNS} from integrations where project_id = ? and (created_at, id) > (?, ?::uuid) order by created_at, id limit ?`,
-        [projectId, page.after.createdAt, page.after.id, page.limit])
-    return rows.map(toIntegration)
-  },
+  list: async (projectId, page) => (await createdAtPage(sql, 'integrations', INTEGRATION_COLUMNS, projectId, page)).map(toIntegration),
   delivery: async (integrationId, deliveryId) => {
     const r = await sql.one('select status, body, received_at from webhook_deliveries where integration_id = ?::uuid and delivery_id = ?', [integrationId, deliveryId])
     return r && { integrationId, deliveryId, status: Number(r.status), body: (r.body as Record<string, unknown> | null) ?? {}, receivedAt: new Date(r.received_at as string) }

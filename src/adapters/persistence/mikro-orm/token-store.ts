@@ -1,5 +1,6 @@
 import type { ApiTokenReader, ApiTokenWriter } from '../../../application/index.js'
 import { TOKEN_COLUMNS, toToken } from './records.js'
+import { createdAtPage } from './created-at-page.js'
 import type { Sql } from './sql.js'
 
 export const pgTokenStore = (sql: Sql): ApiTokenReader & ApiTokenWriter => ({
@@ -12,13 +13,7 @@ export const pgTokenStore = (sql: Sql): ApiTokenReader & ApiTokenWriter => ({
     const r = await sql.one(`select ${TOKEN_COLUMNS} from api_tokens where token_hash = ?`, [hash])
     return r && toToken(r)
   },
-  list: async (projectId, page) => {
-    const rows = page.after === undefined
-      ? await sql.rows(`select ${TOKEN_COLUMNS} from api_tokens where project_id = ? order by created_at, id limit ?`, [projectId, page.limit])
-      : await sql.rows(`select ${TOKEN_COLUMNS} from api_tokens where project_id = ? and (created_at, id) > (?, ?::uuid) order by created_at, id limit ?`,
-        [projectId, page.after.createdAt, page.after.id, page.limit])
-    return rows.map(toToken)
-  },
+  list: async (projectId, page) => (await createdAtPage(sql, 'api_tokens', TOKEN_COLUMNS, projectId, page)).map(toToken),
   insert: async (t) => {
     await sql.run(
       `insert into api_tokens (id, project_id, name, token_hash, status_map, created_by_id, created_at, last_used_at, revoked_at)
