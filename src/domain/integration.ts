@@ -124,11 +124,12 @@ export const githubExternalId = (owner: string, repo: string, issueNumber: numbe
 
 /**
  * The contract's default status maps for vendors' native webhook payloads. The translators send these keys:
- * GitHub `open`, `closed`, `closed/completed`, `closed/not_planned`; Linear's state type; Jira's status category
+ * GitHub `open`, `closed`, `closed/completed`, `closed/not_planned`, `closed/duplicate` (a duplicate is not done
+ * work: cancelled, like not planned); Linear's state type; Jira's status category
  * key. An integration's own `status_map` is laid over them.
  */
 export const VENDOR_STATUS_MAPS: Readonly<Record<IntegrationType, StatusMap>> = {
-  github: { open: 'pending', closed: 'completed', 'closed/completed': 'completed', 'closed/not_planned': 'cancelled' },
+  github: { open: 'pending', closed: 'completed', 'closed/completed': 'completed', 'closed/not_planned': 'cancelled', 'closed/duplicate': 'cancelled' },
   linear: { triage: 'backlog', backlog: 'backlog', unstarted: 'pending', started: 'in_progress', completed: 'completed', canceled: 'cancelled' },
   jira: { new: 'pending', indeterminate: 'in_progress', done: 'completed' },
   asana: { incomplete: 'pending', completed: 'completed' },

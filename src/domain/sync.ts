@@ -1,13 +1,13 @@
 // Inbound task-sync rules: status maps (case-insensitive), the external system as source of truth for
-// status, stale pushes, and the validation of what a sync may write.
+// status, stale pushes, what a push is refused for (its identity only) and how its content is fitted.
 import * as E from 'fp-ts/lib/Either.js'
 import type { DomainError } from './errors.js'
 import type { SyncSource } from './external-link.js'
-import { checkStoryPoints, checkTags, checkTitle } from './task-fields.js'
+import { checkStoryPoints, normalizeTags, SYNC_TASK_LIMITS, type TaskLimits } from './task-fields.js'
 import { isTaskStatus, TASK_STATUSES, type TaskStatus } from './task-status.js'
+import { charCount, truncateChars } from './text.js'
 import { checkEmail } from './worker.js'
-import { collect, issue, nonEmptyText, ok, optionalText, type Check } from './validation.js'
-import { DESCRIPTION_MAX } from './task-fields.js'
+import { collect, issue, nonEmptyText, ok, type Check } from './validation.js'
 
 export type StatusMap = Readonly<Record<string, TaskStatus>>
 
@@ -29,7 +29,7 @@ export const validateStatusMap = (raw: Readonly<Record<string, string>>, path = 
   for (const [key, value] of entries) {
     const lower = key.trim().toLowerCase()
     const earlier = map.get(lower)
-    if (lower.length === 0 || key.length > 100) {
+    if (lower.length === 0 || charCount(key) > 100) {
       issues.push(issue(`${path}.${key}`, 'keys must be 1..100 characters'))
     } else if (!isTaskStatus(value)) {
       issues.push(issue(`${path}.${key}`, `must be one of ${TASK_STATUSES.join(', ')}`))
@@ -66,45 +66,102 @@ export const SYNC_WARNINGS = {
 
 export interface SyncFields {
   readonly externalId: string
-  readonly name: string
+  /** Absent: the title stays as it is (a new task is titled with its external id). */
+  readonly name?: string
   readonly description?: string | null
   readonly storyPoints?: number | null
-  readonly labels?: readonly string[]
+  /** `null` or `[]`: no tags. */
+  readonly labels?: readonly string[] | null
   readonly externalUrl?: string | null
   readonly assigneeEmail?: string | null
   readonly parentExternalId?: string | null
 }
 
-/** A push: the fields, where it comes from, its status in the source's terms, and its last change there. */
+/**
+ * A push: the fields, where it comes from, its status in the source's terms, and its last change there. A field
+ * that is absent (undefined) leaves the task's value as it is; only `null` (or `[]` for labels) clears it.
+ */
 export interface SyncPayload extends SyncFields {
   readonly source: SyncSource
   /** The external status name, mapped through the status map. */
   readonly status?: string | null
   /** The source's last-modified time of the item. */
   readonly updatedAt?: Date
+  /** What the translation of a vendor's payload could not carry over; they join the answer's warnings. */
+  readonly warnings?: readonly string[]
+  /** Facts of the source kept in the audit details of the change (e.g. GitHub assignees beyond the first). */
+  readonly auditNotes?: Readonly<Record<string, unknown>>
 }
 
-const checkUrl = (url: string | null | undefined): Check => {
-  if (url === null || url === undefined) return ok
-  if (url.length > 2048) return issue('external_url', 'must be at most 2048 characters')
+export const EXTERNAL_URL_MAX = 2048
+
+const isHttpUrl = (url: string): boolean => {
+  if (charCount(url) > EXTERNAL_URL_MAX) return false
   try {
     const parsed = new URL(url)
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? ok : issue('external_url', 'must be an http(s) URL')
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:'
   } catch {
-    return issue('external_url', 'must be an http(s) URL')
+    return false
   }
 }
 
-/** Validates what a push would write, reporting every bad field with its payload name. */
-export const validateSyncFields = <A extends SyncFields>(fields: A): E.Either<DomainError, A> =>
+/**
+ * What a push is refused for: only the identity of the item (an external id of 1..255 characters, a name that is
+ * not blank when given, a parent id of at most 255). Content is never refused: see fitSyncFields.
+ */
+export const validateSyncIdentity = <A extends SyncFields>(fields: A): E.Either<DomainError, A> =>
   collect(
     fields,
     nonEmptyText('external_id', fields.externalId, 255),
-    checkTitle(fields.name, 'name'),
-    optionalText('description', fields.description ?? null, DESCRIPTION_MAX),
-    checkStoryPoints(fields.storyPoints ?? null),
-    checkTags(fields.labels ?? [], 'labels'),
-    checkUrl(fields.externalUrl),
-    fields.assigneeEmail ? checkEmail('assignee_email', fields.assigneeEmail) : ok,
+    fields.name === undefined ? ok : nonEmptyText('name', fields.name, Number.POSITIVE_INFINITY),
     fields.parentExternalId ? nonEmptyText('parent_external_id', fields.parentExternalId, 255) : ok,
   )
+
+const quote = (text: string): string => JSON.stringify(truncateChars(text, 40, '…'))
+
+/**
+ * Fits what a source system sent into SYNC_TASK_LIMITS without refusing any of it: text over a limit is cut at
+ * a character boundary (titles and descriptions end with `…`), labels beyond the count are dropped from the end,
+ * blank labels are dropped, and a value that cannot be stored at all (an external URL that is not http(s), an
+ * assignee that is not an email address, a non-finite number) is left out, so that the task keeps its value.
+ * Every such change is one warning.
+ */
+export const fitSyncFields = <A extends SyncFields>(fields: A, limits: TaskLimits = SYNC_TASK_LIMITS): { readonly fields: A; readonly warnings: readonly string[] } => {
+  const warnings: string[] = []
+  const fitted: { -readonly [K in keyof SyncFields]: SyncFields[K] } = { ...fields }
+  if (fields.name !== undefined && charCount(fields.name) > limits.title) {
+    fitted.name = truncateChars(fields.name, limits.title, '…')
+    warnings.push(`name truncated from ${charCount(fields.name)} to ${limits.title} characters`)
+  }
+  if (typeof fields.description === 'string' && charCount(fields.description) > limits.description) {
+    fitted.description = truncateChars(fields.description, limits.description, '…')
+    warnings.push(`description truncated from ${charCount(fields.description)} to ${limits.description} characters`)
+  }
+  if (fields.labels !== undefined) {
+    const labels: string[] = []
+    for (const label of fields.labels ?? []) {
+      if (label.trim().length === 0) {
+        warnings.push('a blank label was dropped')
+      } else if (charCount(label) > limits.tagLength) {
+        labels.push(truncateChars(label, limits.tagLength))
+        warnings.push(`label ${quote(label)} truncated from ${charCount(label)} to ${limits.tagLength} characters`)
+      } else labels.push(label)
+    }
+    const distinct = normalizeTags(labels)
+    if (distinct.length > limits.tags) warnings.push(`${distinct.length} labels given; the first ${limits.tags} were kept`)
+    fitted.labels = distinct.slice(0, limits.tags)
+  }
+  if (typeof fields.storyPoints === 'number' && checkStoryPoints(fields.storyPoints, 'story_points', limits).length > 0) {
+    delete fitted.storyPoints
+    warnings.push('story_points is not a finite number; left as it is')
+  }
+  if (typeof fields.externalUrl === 'string' && !isHttpUrl(fields.externalUrl)) {
+    delete fitted.externalUrl
+    warnings.push(`external_url is not an http(s) URL of at most ${EXTERNAL_URL_MAX} characters; left as it is`)
+  }
+  if (fields.assigneeEmail && checkEmail('assignee_email', fields.assigneeEmail).length > 0) {
+    delete fitted.assigneeEmail
+    warnings.push(`assignee_email ${quote(fields.assigneeEmail)} is not an email address; the assignee is left as it is`)
+  }
+  return { fields: fitted as A, warnings }
+}

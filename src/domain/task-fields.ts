@@ -1,4 +1,5 @@
 // Validation of the editable task fields: title, description, priority, tags, due date, story points.
+import { charCount } from './text.js'
 import { issue, nonEmptyText, ok, optionalText, type Check } from './validation.js'
 
 export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const
@@ -11,23 +12,50 @@ export const TAGS_MAX = 20
 export const TAG_LENGTH_MAX = 50
 export const STORY_POINTS_MAX = 1000
 
-export const checkTitle = (title: string, path = 'title'): Check => nonEmptyText(path, title, TITLE_MAX)
+/**
+ * How much a write may hold. Users' own REST writes take USER_TASK_LIMITS; what a source system pushes
+ * (task-sync, vendor webhooks, imports) takes SYNC_TASK_LIMITS, which are at least what GitHub, Jira and Linear
+ * allow, so that no item they consider valid is refused (docs/decisions.md, "Inbound fidelity").
+ */
+export interface TaskLimits {
+  readonly title: number
+  readonly description: number
+  readonly tags: number
+  readonly tagLength: number
+  /** REST: 0..1000 in halves. Sync: any finite number, as Jira's number fields allow. */
+  readonly storyPoints: 'halves' | 'any'
+}
 
-export const checkDescription = (description: string | null): Check =>
-  optionalText('description', description, DESCRIPTION_MAX)
+export const USER_TASK_LIMITS: TaskLimits = {
+  title: TITLE_MAX, description: DESCRIPTION_MAX, tags: TAGS_MAX, tagLength: TAG_LENGTH_MAX, storyPoints: 'halves',
+}
+
+/**
+ * GitHub: titles 256, bodies 65,536, label names 50. Jira Cloud: summary 255, text fields 32,767, labels 255.
+ * Linear publishes no limits. taskport's sync limits are at or above all of them.
+ */
+export const SYNC_TASK_LIMITS: TaskLimits = {
+  title: TITLE_MAX, description: 262_144, tags: 200, tagLength: 255, storyPoints: 'any',
+}
+
+export const checkTitle = (title: string, path = 'title', limits: TaskLimits = USER_TASK_LIMITS): Check => nonEmptyText(path, title, limits.title)
+
+export const checkDescription = (description: string | null, limits: TaskLimits = USER_TASK_LIMITS): Check =>
+  optionalText('description', description, limits.description)
 
 export const checkPriority = (priority: string): Check =>
   isPriority(priority) ? ok : issue('priority', `must be one of ${PRIORITIES.join(', ')}`)
 
-/** Up to 20 tags of 1..50 characters; exact duplicates are dropped, order is kept. */
+/** Exact duplicates are dropped, order is kept. */
 export const normalizeTags = (tags: readonly string[]): readonly string[] => [...new Set(tags)]
 
-export const checkTags = (tags: readonly string[], path = 'tags'): Check => {
-  if (normalizeTags(tags).length > TAGS_MAX) return issue(path, `must have at most ${TAGS_MAX} tags`)
+/** Up to `limits.tags` distinct tags of 1..`limits.tagLength` characters. */
+export const checkTags = (tags: readonly string[], path = 'tags', limits: TaskLimits = USER_TASK_LIMITS): Check => {
+  if (normalizeTags(tags).length > limits.tags) return issue(path, `must have at most ${limits.tags} tags`)
   // Paths name the position in the request (a bad tag once, at its first occurrence), not in the de-duplicated list.
   return tags.flatMap((tag, i) =>
-    tags.indexOf(tag) === i && (tag.trim().length === 0 || tag.length > TAG_LENGTH_MAX)
-      ? issue(`${path}.${i}`, `must be a string of 1..${TAG_LENGTH_MAX} characters`)
+    tags.indexOf(tag) === i && (tag.trim().length === 0 || charCount(tag) > limits.tagLength)
+      ? issue(`${path}.${i}`, `must be a string of 1..${limits.tagLength} characters`)
       : ok,
   )
 }
@@ -46,8 +74,9 @@ export const checkDueDate = (dueDate: string | null): Check => {
 }
 
 /** Non-negative, at most 1000, in steps of 0.5 (Jira and Linear use halves). */
-export const checkStoryPoints = (points: number | null, path = 'story_points'): Check => {
+export const checkStoryPoints = (points: number | null, path = 'story_points', limits: TaskLimits = USER_TASK_LIMITS): Check => {
   if (points === null) return ok
+  if (limits.storyPoints === 'any') return Number.isFinite(points) ? ok : issue(path, 'must be a finite number')
   if (!Number.isFinite(points) || points < 0 || points > STORY_POINTS_MAX || !Number.isInteger(points * 2)) {
     return issue(path, `must be a number from 0 to ${STORY_POINTS_MAX} in steps of 0.5`)
   }

@@ -4,6 +4,7 @@ import { invalidField, type DomainError } from './errors.js'
 import { touch, type Task } from './task.js'
 import { checkPercent } from './task-fields.js'
 import { allowedTargets, canTransition, type TaskStatus, type TransitionVia } from './task-status.js'
+import { charCount } from './text.js'
 import { collect, nonEmptyText } from './validation.js'
 
 /**
@@ -64,4 +65,4 @@ export const checkVersion = (task: Task, expected: number | undefined): E.Either
     : E.left({ _tag: 'VersionMismatch', expected, actual: task.version })
 
 export const checkNote = (note: string | undefined, path = 'note'): E.Either<DomainError, string | undefined> =>
-  note !== undefined && note.length > REASON_MAX ? E.left(invalidField(path, `must be at most ${REASON_MAX} characters`)) : E.right(note)
+  note !== undefined && charCount(note) > REASON_MAX ? E.left(invalidField(path, `must be at most ${REASON_MAX} characters`)) : E.right(note)

@@ -4,7 +4,8 @@ import type * as E from 'fp-ts/lib/Either.js'
 import type { DomainError } from './errors.js'
 import type { ProjectId, TaskId, WorkerId } from './ids.js'
 import {
-  checkDescription, checkDueDate, checkPriority, checkStoryPoints, checkTags, checkTitle, normalizeTags, type Priority,
+  checkDescription, checkDueDate, checkPriority, checkStoryPoints, checkTags, checkTitle, normalizeTags, USER_TASK_LIMITS,
+  type Priority, type TaskLimits,
 } from './task-fields.js'
 import type { TaskStatus } from './task-status.js'
 import { collect, ok } from './validation.js'
@@ -61,7 +62,7 @@ export interface TaskOrigin {
  * A new task, `pending` unless the origin says otherwise (task-sync starts tasks in `backlog` or in a mapped
  * status, with that status's side effects: `in_progress` starts the clock, `completed` means 100 %).
  */
-export const createTask = (input: TaskInput, origin: TaskOrigin): E.Either<DomainError, NewTask> => {
+export const createTask = (input: TaskInput, origin: TaskOrigin, limits: TaskLimits = USER_TASK_LIMITS): E.Either<DomainError, NewTask> => {
   const status = origin.status ?? 'pending'
   const done = status === 'completed'
   const draft: NewTask = {
@@ -86,12 +87,12 @@ export const createTask = (input: TaskInput, origin: TaskOrigin): E.Either<Domai
   }
   return collect(
     draft,
-    checkTitle(draft.title),
-    checkDescription(draft.description),
+    checkTitle(draft.title, 'title', limits),
+    checkDescription(draft.description, limits),
     input.priority === undefined ? ok : checkPriority(input.priority),
-    checkTags(input.tags ?? []),
+    checkTags(input.tags ?? [], 'tags', limits),
     checkDueDate(draft.dueDate),
-    checkStoryPoints(draft.storyPoints),
+    checkStoryPoints(draft.storyPoints, 'story_points', limits),
   )
 }
 
@@ -126,7 +127,12 @@ export const changedFields = (before: Task, after: Task): readonly (typeof TRACK
 export const touch = (before: Task, after: Task, now: Date): Task =>
   changedFields(before, after).length === 0 ? before : { ...after, version: before.version + 1, updatedAt: now }
 
-export const updateTaskFields = (task: Task, patch: TaskPatch, now: Date): E.Either<DomainError, Task> => {
+/**
+ * Applies an edit. Only values the edit changes are checked against `limits`: a task that holds more than a
+ * user may write (a 60,000-character description synced from GitHub) can still be edited, and a PUT that sends
+ * such a value back unchanged is not refused for it.
+ */
+export const updateTaskFields = (task: Task, patch: TaskPatch, now: Date, limits: TaskLimits = USER_TASK_LIMITS): E.Either<DomainError, Task> => {
   const next: Task = {
     ...task,
     title: patch.title ?? task.title,
@@ -136,14 +142,15 @@ export const updateTaskFields = (task: Task, patch: TaskPatch, now: Date): E.Eit
     dueDate: patch.dueDate === undefined ? task.dueDate : patch.dueDate,
     storyPoints: patch.storyPoints === undefined ? task.storyPoints : patch.storyPoints,
   }
+  const changed = (field: 'title' | 'description' | 'tags' | 'dueDate' | 'storyPoints') => !same(task[field], next[field])
   return collect(
     touch(task, next, now),
-    patch.title === undefined ? ok : checkTitle(patch.title),
-    checkDescription(next.description),
+    changed('title') ? checkTitle(next.title, 'title', limits) : ok,
+    changed('description') ? checkDescription(next.description, limits) : ok,
     patch.priority === undefined ? ok : checkPriority(patch.priority),
-    patch.tags === undefined ? ok : checkTags(patch.tags),
-    checkDueDate(next.dueDate),
-    checkStoryPoints(next.storyPoints),
+    patch.tags !== undefined && changed('tags') ? checkTags(patch.tags, 'tags', limits) : ok,
+    changed('dueDate') ? checkDueDate(next.dueDate) : ok,
+    changed('storyPoints') ? checkStoryPoints(next.storyPoints, 'story_points', limits) : ok,
   )
 }
 

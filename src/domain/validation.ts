@@ -1,7 +1,8 @@
-// Small, dependency-free validators shared by the entities. Each returns the issues it found,
+// Small, dependency-free validators shared by the entities. Lengths are in characters (code points). Each returns the issues it found,
 // so that one request can report every bad field at once.
 import * as E from 'fp-ts/lib/Either.js'
 import { validationFailed, type DomainError, type Issue } from './errors.js'
+import { charCount } from './text.js'
 
 export type Check = readonly Issue[]
 
@@ -17,12 +18,12 @@ export const collect = <A>(value: A, ...checks: readonly Check[]): E.Either<Doma
 
 export const nonEmptyText = (path: string, value: string, max: number): Check => {
   if (value.trim().length === 0) return issue(path, 'must be a non-empty string')
-  if (value.length > max) return issue(path, `must be at most ${max} characters`)
+  if (charCount(value) > max) return issue(path, `must be at most ${max} characters`)
   return ok
 }
 
 export const optionalText = (path: string, value: string | null, max: number): Check =>
-  value !== null && value.length > max ? issue(path, `must be at most ${max} characters`) : ok
+  value !== null && charCount(value) > max ? issue(path, `must be at most ${max} characters`) : ok
 
 export const matches = (path: string, value: string, pattern: RegExp, description: string): Check =>
   pattern.test(value) ? ok : issue(path, `must match ${description}`)

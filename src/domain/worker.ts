@@ -3,6 +3,7 @@ import type * as E from 'fp-ts/lib/Either.js'
 import type { DomainError } from './errors.js'
 import type { WorkerId } from './ids.js'
 import { withUniqueSuffix } from './project.js'
+import { charCount } from './text.js'
 import { collect, issue, matches, nonEmptyText, ok, type Check } from './validation.js'
 
 export type WorkerType = 'human' | 'agent'
@@ -91,7 +92,7 @@ export interface AgentInput {
 const checkCapabilities = (capabilities: readonly string[]): Check => {
   if (new Set(capabilities).size > 50) return issue('capabilities', 'must have at most 50 entries')
   return capabilities.flatMap((c, i) =>
-    capabilities.indexOf(c) === i && (c.trim().length === 0 || c.length > 100)
+    capabilities.indexOf(c) === i && (c.trim().length === 0 || charCount(c) > 100)
       ? issue(`capabilities.${i}`, 'must be a string of 1..100 characters')
       : ok,
   )

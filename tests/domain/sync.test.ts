@@ -2,9 +2,11 @@ import fc from 'fast-check'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  DEFAULT_STATUS_MAP, effectiveStatusMap, isStale, mapExternalStatus, SYNC_WARNINGS, validateStatusMap, validateSyncFields,
+  DEFAULT_STATUS_MAP, effectiveStatusMap, fitSyncFields, isStale, mapExternalStatus, SYNC_WARNINGS, validateStatusMap, validateSyncIdentity,
   type SyncFields,
 } from '../../src/domain/sync.js'
+import { SYNC_TASK_LIMITS } from '../../src/domain/task-fields.js'
+import { charCount } from '../../src/domain/text.js'
 import { fail, ok, paths } from '../support/either.js'
 import { T0, T1, later } from '../support/builders.js'
 import { STATUSES } from '../support/contract.js'
@@ -117,59 +119,83 @@ test('stale: strictly older than the last applied update', () => {
 
 const valid: SyncFields = { externalId: 'PROJ-1', name: 'Fix login' }
 
-test('sync fields: a minimal and a full push are valid; the value comes back as given', () => {
-  assert.is(ok(validateSyncFields(valid)), valid)
+test('sync identity: a minimal and a full push are valid; the value comes back as given', () => {
+  assert.is(ok(validateSyncIdentity(valid)), valid)
   const full = {
     externalId: 'PROJ-123', name: 'Fix login', description: 'Details', storyPoints: 3, labels: ['backend', 'backend'],
     externalUrl: 'https://jira.example.com/browse/PROJ-123', assigneeEmail: 'Sarah@Example.com', parentExternalId: 'PROJ-001',
   }
-  assert.is(ok(validateSyncFields(full)), full)
-  ok(validateSyncFields({ ...valid, externalUrl: 'http://localhost:8080/x', description: null, storyPoints: null, assigneeEmail: null }))
+  assert.is(ok(validateSyncIdentity(full)), full)
+  ok(validateSyncIdentity({ externalId: 'PROJ-1' }))
 })
 
-test('sync fields: external_id 1..255 characters', () => {
-  ok(validateSyncFields({ ...valid, externalId: 'x'.repeat(255) }))
-  assert.equal(paths(fail(validateSyncFields({ ...valid, externalId: 'x'.repeat(256) }))), ['external_id'])
-  assert.equal(paths(fail(validateSyncFields({ ...valid, externalId: '' }))), ['external_id'])
-  assert.equal(paths(fail(validateSyncFields({ ...valid, externalId: '   ' }))), ['external_id'])
-})
-
-test('sync fields: name required (as a title), labels as tags', () => {
-  assert.equal(fail(validateSyncFields({ ...valid, name: '' })), {
+test('sync identity: external_id 1..255 characters (code points), a name that is not blank, parent id at most 255', () => {
+  ok(validateSyncIdentity({ ...valid, externalId: 'x'.repeat(255) }))
+  ok(validateSyncIdentity({ ...valid, externalId: '😀'.repeat(255) }))
+  assert.equal(paths(fail(validateSyncIdentity({ ...valid, externalId: 'x'.repeat(256) }))), ['external_id'])
+  assert.equal(paths(fail(validateSyncIdentity({ ...valid, externalId: '' }))), ['external_id'])
+  assert.equal(paths(fail(validateSyncIdentity({ ...valid, externalId: '   ' }))), ['external_id'])
+  assert.equal(fail(validateSyncIdentity({ ...valid, name: ' ' })), {
     _tag: 'ValidationFailed', issues: [{ path: 'name', message: 'must be a non-empty string' }],
   })
-  assert.equal(paths(fail(validateSyncFields({ ...valid, name: 'n'.repeat(501) }))), ['name'])
-  assert.equal(paths(fail(validateSyncFields({ ...valid, labels: ['ok', ''] }))), ['labels.1'])
-  assert.equal(paths(fail(validateSyncFields({ ...valid, labels: Array.from({ length: 21 }, (_, i) => `l${i}`) }))), ['labels'])
+  ok(validateSyncIdentity({ ...valid, name: 'n'.repeat(100_000) }))
+  assert.equal(paths(fail(validateSyncIdentity({ ...valid, parentExternalId: 'p'.repeat(256) }))), ['parent_external_id'])
+  assert.equal(paths(fail(validateSyncIdentity({ ...valid, parentExternalId: '  ' }))), ['parent_external_id'])
+  ok(validateSyncIdentity({ ...valid, parentExternalId: 'p'.repeat(255) }))
 })
 
-test('sync fields: external_url must be an http(s) URL of at most 2048 characters', () => {
-  for (const url of ['https://x.io/a', 'http://x.io', 'HTTPS://X.IO/']) ok(validateSyncFields({ ...valid, externalUrl: url }))
-  for (const url of ['javascript:alert(1)', 'ftp://x.io/a', 'file:///etc/passwd', 'not a url', '', 'x.io/a']) {
-    assert.equal(fail(validateSyncFields({ ...valid, externalUrl: url })), {
-      _tag: 'ValidationFailed', issues: [{ path: 'external_url', message: 'must be an http(s) URL' }],
-    }, url)
+test('sync content: what fits comes back as it is, with no warning', () => {
+  const full: SyncFields = {
+    externalId: 'PROJ-123', name: '😀'.repeat(256), description: '😀'.repeat(65_536), storyPoints: -2.25,
+    labels: Array.from({ length: 100 }, (_, i) => `${'🏷️'.repeat(10)}${i}`), externalUrl: 'http://localhost:8080/x',
+    assigneeEmail: 'Sarah@Example.com', parentExternalId: 'PROJ-001',
   }
-  assert.equal(fail(validateSyncFields({ ...valid, externalUrl: `https://x.io/${'a'.repeat(2048)}` })), {
-    _tag: 'ValidationFailed', issues: [{ path: 'external_url', message: 'must be at most 2048 characters' }],
-  })
+  const fitted = fitSyncFields(full)
+  assert.equal(fitted.warnings, [])
+  assert.equal(fitted.fields, full)
+  assert.equal(fitSyncFields(valid), { fields: valid, warnings: [] })
+  assert.equal(fitSyncFields({ ...valid, labels: null }).fields.labels, [], 'null labels clear the tags')
+  assert.equal(fitSyncFields({ ...valid, description: null, storyPoints: null, externalUrl: null, assigneeEmail: null }).warnings, [])
 })
 
-test('sync fields: assignee_email must be an email; parent_external_id at most 255', () => {
-  assert.equal(paths(fail(validateSyncFields({ ...valid, assigneeEmail: 'nope' }))), ['assignee_email'])
-  assert.equal(paths(fail(validateSyncFields({ ...valid, parentExternalId: 'p'.repeat(256) }))), ['parent_external_id'])
-  assert.equal(paths(fail(validateSyncFields({ ...valid, parentExternalId: '  ' }))), ['parent_external_id'])
-  ok(validateSyncFields({ ...valid, parentExternalId: 'p'.repeat(255) }))
+test('sync content: over-long text is cut at a grapheme boundary and said so; limits count code points', () => {
+  const name = fitSyncFields({ ...valid, name: `${'a'.repeat(498)}👨‍👩‍👧x` })
+  assert.is(name.fields.name, `${'a'.repeat(498)}…`, 'the family emoji is not split')
+  assert.equal(name.warnings, [`name truncated from ${498 + 5 + 1} to ${SYNC_TASK_LIMITS.title} characters`])
+  const long = '😀'.repeat(SYNC_TASK_LIMITS.description + 10)
+  const description = fitSyncFields({ ...valid, description: long })
+  assert.is(charCount(description.fields.description ?? ''), SYNC_TASK_LIMITS.description)
+  assert.ok(description.fields.description?.endsWith('😀…'))
+  assert.equal(description.warnings, [`description truncated from ${SYNC_TASK_LIMITS.description + 10} to ${SYNC_TASK_LIMITS.description} characters`])
 })
 
-test('sync fields: every bad field reported at once, by its payload name', () => {
-  const error = fail(validateSyncFields({
-    externalId: 'x'.repeat(256), name: '', description: 'd'.repeat(20_001), storyPoints: 0.2, labels: [''],
-    externalUrl: 'javascript:alert(1)', assigneeEmail: 'nope', parentExternalId: 'p'.repeat(256),
-  }), 'ValidationFailed')
-  assert.equal([...paths(error)].sort(), [
-    'assignee_email', 'description', 'external_id', 'external_url', 'labels.0', 'name', 'parent_external_id', 'story_points',
+test('sync content: labels are cut, blank ones dropped, duplicates merged, the count capped; each said once', () => {
+  const long = 'L'.repeat(300)
+  const fitted = fitSyncFields({ ...valid, labels: ['ok', ' ', long, `${'L'.repeat(255)}other`, 'ok'] })
+  assert.equal(fitted.fields.labels, ['ok', 'L'.repeat(255)])
+  assert.equal(fitted.warnings, [
+    'a blank label was dropped',
+    `label ${JSON.stringify(`${'L'.repeat(39)}…`)} truncated from 300 to 255 characters`,
+    `label ${JSON.stringify(`${'L'.repeat(39)}…`)} truncated from 260 to 255 characters`,
   ])
+  const many = fitSyncFields({ ...valid, labels: Array.from({ length: 250 }, (_, i) => `l${i}`) })
+  assert.equal(many.fields.labels, Array.from({ length: 200 }, (_, i) => `l${i}`))
+  assert.equal(many.warnings, ['250 labels given; the first 200 were kept'])
+})
+
+test('sync content: values that cannot be stored are left out (the task keeps its value), with a warning', () => {
+  for (const url of ['javascript:alert(1)', 'ftp://x.io/a', 'file:///etc/passwd', 'not a url', '', 'x.io/a', `https://x.io/${'a'.repeat(2048)}`]) {
+    const fitted = fitSyncFields({ ...valid, externalUrl: url })
+    assert.ok(!('externalUrl' in fitted.fields), url)
+    assert.equal(fitted.warnings, ['external_url is not an http(s) URL of at most 2048 characters; left as it is'])
+  }
+  for (const url of ['https://x.io/a', 'http://x.io', 'HTTPS://X.IO/']) assert.equal(fitSyncFields({ ...valid, externalUrl: url }).warnings, [], url)
+  const email = fitSyncFields({ ...valid, assigneeEmail: 'nope' })
+  assert.ok(!('assigneeEmail' in email.fields))
+  assert.equal(email.warnings, ['assignee_email "nope" is not an email address; the assignee is left as it is'])
+  const points = fitSyncFields({ ...valid, storyPoints: Number.POSITIVE_INFINITY })
+  assert.ok(!('storyPoints' in points.fields))
+  assert.equal(points.warnings, ['story_points is not a finite number; left as it is'])
 })
 
 test('the warnings of a sync response, word for word', () => {

@@ -8,7 +8,7 @@ import { setParent } from '../../src/domain/hierarchy.js'
 import {
   changedFields, createTask, shortId, touch, TRACKED_FIELDS, updateTaskFields, type Task, type TaskPatch,
 } from '../../src/domain/task.js'
-import type { Priority } from '../../src/domain/task-fields.js'
+import { SYNC_TASK_LIMITS, type Priority } from '../../src/domain/task-fields.js'
 import type { TaskStatus } from '../../src/domain/task-status.js'
 import { approve, changeStatus, enterStatus, reject, reportProgress } from '../../src/domain/task-workflow.js'
 import { fail, ok, paths } from '../support/either.js'
@@ -92,6 +92,25 @@ test('update validates what it is given, every field at once', () => {
     title: '', description: 'x'.repeat(20_001), priority: 'x' as Priority, tags: ['x'.repeat(51)], dueDate: '2026-02-31', storyPoints: 0.1,
   }, T1), 'ValidationFailed')
   assert.equal([...paths(error)].sort(), ['description', 'due_date', 'priority', 'story_points', 'tags.0', 'title'])
+})
+
+test('limits count characters (code points): 500 emoji are a valid title, 30-emoji tags are valid', () => {
+  ok(createTask({ title: '😀'.repeat(500), tags: ['🏷️'.repeat(25)], description: '😀'.repeat(20_000) }, origin))
+  assert.equal(paths(fail(createTask({ title: '😀'.repeat(501) }, origin))), ['title'])
+  assert.equal(paths(fail(createTask({ title: 'x', tags: ['😀'.repeat(51)] }, origin))), ['tags.0'])
+})
+
+test('update checks only what it changes: values beyond the user limits that the task already holds are kept', () => {
+  const synced = ok(createTask({ title: 'From GitHub', description: 'd'.repeat(60_000), tags: tagsOf(30), storyPoints: 0.25 }, origin, SYNC_TASK_LIMITS))
+  const task: Task = { ...synced, id: 1, number: 1 }
+  const renamed = ok(updateTaskFields(task, { title: 'Renamed', description: task.description, tags: [...task.tags], storyPoints: 0.25 }, T1))
+  assert.is(renamed.title, 'Renamed')
+  assert.is(renamed.description, task.description)
+  assert.equal(renamed.tags, task.tags)
+  assert.equal(paths(fail(updateTaskFields(task, { description: `${task.description}!` }, T1))), ['description'])
+  assert.equal(paths(fail(updateTaskFields(task, { tags: tagsOf(29) }, T1))), ['tags'])
+  assert.equal(paths(fail(updateTaskFields(task, { storyPoints: 0.3 }, T1))), ['story_points'])
+  assert.equal(paths(fail(createTask({ title: 'x', storyPoints: 0.25 }, origin))), ['story_points'], 'users keep their limits')
 })
 
 test('the tracked fields are the ones whose change is a change of the task', () => {

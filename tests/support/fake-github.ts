@@ -8,6 +8,7 @@ export interface FakeIssue {
   readonly title: string
   readonly state: 'open' | 'closed'
   readonly state_reason: string | null
+  readonly body?: string | null
   readonly pull_request?: object
 }
 
@@ -62,7 +63,7 @@ export const startFakeGitHub = async (owner: string, repo: string, issues: FakeI
     if (page < last) res.setHeader('link', `<${base}&page=${page + 1}>; rel="next", <${base}&page=${last}>; rel="last"`)
     res.setHeader('content-type', 'application/json')
     res.end(JSON.stringify(slice.map((i) => ({
-      ...i, body: `Body of ${i.number}`, labels: [{ name: 'imported' }], assignee: null,
+      body: `Body of ${i.number}`, ...i, labels: [{ name: 'imported' }], assignee: null,
       html_url: `https://github.com/${owner}/${repo}/issues/${i.number}`, updated_at: '2026-11-20T10:00:00Z',
     }))))
   })

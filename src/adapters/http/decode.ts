@@ -107,7 +107,7 @@ export const TaskSyncC = t.intersection([
     status: nullable(t.string),
     assignee_email: nullable(t.string),
     story_points: nullable(t.number),
-    labels: t.array(t.string),
+    labels: nullable(t.array(t.string)),
     external_url: nullable(t.string),
     parent_external_id: nullable(t.string),
     updated_at: nullable(t.string),

@@ -14,6 +14,13 @@ export interface HttpLogger {
 
 export const BODY_LIMIT = 1024 * 1024
 
+/**
+ * Vendors' webhooks may be larger: a GitHub `issue_comment` edit carries the issue body, the comment and the
+ * comment's previous text (65,536 characters each, up to 12 bytes per character when JSON-escaped or
+ * form-encoded: 2.4 MB). 5 MiB holds that with room; GitHub's own cap is 25 MB (docs/decisions.md).
+ */
+export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024
+
 /** Vendors' webhooks: authenticated by their signature, not by a JWT. */
 export const WEBHOOK_PATH = /^\/api\/integrations\/[^/]+\/webhook$/
 
@@ -56,14 +63,16 @@ export const trailingSlash = async (ctx: Ctx, next: Next) => {
   await next()
 }
 
-const readBody = (ctx: Ctx): Promise<Buffer> =>
+const tooLarge = (limit: number) => new HttpProblem(problem(413, 'payload_too_large', `Request body is larger than ${limit} bytes`))
+
+const readBody = (ctx: Ctx, limit: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     ctx.req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > BODY_LIMIT) {
-        reject(new HttpProblem(problem(413, 'payload_too_large', `Request body is larger than ${BODY_LIMIT} bytes`)))
+      if (size > limit) {
+        reject(tooLarge(limit))
         ctx.req.removeAllListeners('data')
         ctx.req.resume()
       } else chunks.push(chunk)
@@ -127,14 +136,46 @@ const parseJson = (raw: Buffer): { ok: true; value: unknown } | { ok: false; pro
   return issue ? { ok: false, problem: invalidInput(issue.message, issue.path) } : { ok: true, value }
 }
 
+/**
+ * GitHub's other webhook content type, `application/x-www-form-urlencoded`: the JSON is the `payload` field.
+ * The signature covers the raw form body, which stays in `rawBody`.
+ */
+const webhookJson = (ctx: Ctx, raw: Buffer): Buffer => {
+  if (!ctx.is('application/x-www-form-urlencoded')) return raw
+  // Bytes, not URLSearchParams: its decoding turns bad UTF-8 into U+FFFD silently; here it stays bad and is refused.
+  for (const part of raw.toString('latin1').split('&')) {
+    const eq = part.indexOf('=')
+    if (eq >= 0 && formBytes(part.slice(0, eq)).toString('latin1') === 'payload') return formBytes(part.slice(eq + 1))
+  }
+  return raw
+}
+
+/** One form-encoded value (`+` is a space, `%XX` a byte) as the bytes it stands for. */
+const formBytes = (text: string): Buffer => {
+  const bytes = Buffer.allocUnsafe(text.length)
+  let n = 0
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i)
+    const hex = c === 0x25 ? text.slice(i + 1, i + 3) : ''
+    if (c === 0x2b) bytes[n++] = 0x20
+    else if (/^[0-9a-f]{2}$/i.test(hex)) {
+      bytes[n++] = parseInt(hex, 16)
+      i += 2
+    } else bytes[n++] = c
+  }
+  return bytes.subarray(0, n)
+}
+
 export const jsonBody = async (ctx: Ctx, next: Next) => {
   if (['POST', 'PUT', 'PATCH'].includes(ctx.method)) {
+    const webhook = WEBHOOK_PATH.test(ctx.path)
+    const limit = webhook ? WEBHOOK_BODY_LIMIT : BODY_LIMIT
     const declared = Number(ctx.get('Content-Length') || 0)
-    if (declared > BODY_LIMIT) throw new HttpProblem(problem(413, 'payload_too_large', `Request body is larger than ${BODY_LIMIT} bytes`))
-    const raw = await readBody(ctx)
+    if (declared > limit) throw tooLarge(limit)
+    const raw = await readBody(ctx, limit)
     ctx.state.rawBody = raw
     if (raw.length > 0) {
-      const parsed = parseJson(raw)
+      const parsed = parseJson(webhook ? webhookJson(ctx, raw) : raw)
       if (parsed.ok) ctx.state.body = parsed.value
       // Webhooks check their signature first: a stranger's bad JSON is a 401 there, not a 400 (and a signed
       // body that is not usable JSON is refused by the use case as not being a JSON object).

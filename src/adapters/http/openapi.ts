@@ -50,13 +50,23 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     settings: { type: 'object' }, status_map: { type: 'object', additionalProperties: str }, is_active: { type: 'boolean' },
     webhook_url: { type: 'string', format: 'uri' }, created_at: time, last_synced_at: ntime,
   }),
-  ImportSummary: obj({ created: int, skipped: int, failed: int, errors: { type: 'array', items: { type: 'object', properties: { external_id: str, error: str }, required: ['error'] } } }),
+  ImportSummary: {
+    type: 'object',
+    properties: {
+      created: int, skipped: int, failed: int,
+      errors: { type: 'array', items: { type: 'object', properties: { external_id: str, error: str }, required: ['error'] } },
+      warnings: { type: 'array', maxItems: 1000, items: obj({ external_id: str, warning: str }), description: 'What could not be kept as the source has it, per item (the first 1,000)' },
+      warnings_truncated: { type: 'integer', description: 'How many warnings were left out beyond the first 1,000' },
+    },
+    required: ['created', 'skipped', 'failed', 'errors', 'warnings'],
+  },
   PushSummary: obj({
     pushed: { type: 'array', items: obj({ task_id: int, external_id: str, external_url: nstr }) },
     skipped: { type: 'array', items: obj({ task_id: int, reason: str }) },
     failed: { type: 'array', items: obj({ task_id: int, error: str }) },
   }),
-  SyncResult: obj({ task_id: int, short_id: str, created: { type: 'boolean' }, warnings: { type: 'array', items: str } }),
+  SyncResult: obj({ task_id: int, short_id: str, created: { type: 'boolean' }, warnings: { type: 'array', items: str, description: 'What could not be applied as sent: a stale push, an unmapped status, a pending assignee or parent, a value cut to the sync limits' } }),
+  WebhookIgnored: obj({ ignored: str }),
 }
 SCHEMAS.CreatedIntegration = { allOf: [ref('Integration'), obj({ webhook_secret: { type: 'string', description: 'Shown once: vendors sign webhooks with it' } })] }
 SCHEMAS.TaskDetail = { allOf: [ref('Task'), obj({ subtasks: { type: 'array', items: ref('Task') }, recent_audit: { type: 'array', items: ref('AuditEntry') } })] }
@@ -76,9 +86,23 @@ interface Route {
   readonly ifMatch?: boolean
   /** Authenticated by a project API token instead of a JWT. */
   readonly apiToken?: boolean
-  /** The 2xx statuses besides `status`. */
+  /** The 2xx statuses besides `status`, and its body when it differs. */
   readonly alsoStatus?: number
+  readonly alsoResponse?: JsonSchema
+  /** Longer than the summary: limits and rules. */
+  readonly description?: string
+  /** Request content that is not one of the codecs (a vendor's own payload). */
+  readonly content?: Record<string, unknown>
 }
+
+const SYNC_LIMITS = 'Only the identity of a push is refused: `external_id` 1..255 characters, a `name` that is not blank, `parent_external_id` at most 255. ' +
+  'Content that the source system allows is never refused: it is stored whole up to the sync limits (names 500 characters, descriptions 262,144, ' +
+  '200 labels of 255, any finite story_points), or cut there with an entry in `warnings`; an `external_url` that is not http(s) and an ' +
+  '`assignee_email` that is not an email address are left out with a warning. A field that is absent leaves the task\'s value; `null` ' +
+  '(or `[]` for labels) clears it. Lengths are in characters (Unicode code points).'
+
+const USER_LIMITS = 'Limits, in characters (Unicode code points): title 1..500, description 20,000, 20 tags of 1..50, story_points 0..1000 in halves. ' +
+  'Only values that the request changes are checked: a value the task already holds (e.g. a longer description synced from GitHub) may be sent back unchanged.'
 
 const PAGE = ['limit', 'cursor']
 const W = [400, 401, 403, 404] as const
@@ -101,14 +125,14 @@ export const ROUTES: readonly Route[] = [
   { method: 'put', path: '/api/workers/agents/{id}', summary: 'Update an agent (creator or platform admin)', body: UpdateAgentC, status: 200, response: ref('Agent'), errors: W },
   { method: 'delete', path: '/api/workers/agents/{id}', summary: 'Delete an agent (creator or platform admin)', status: 204, errors: [401, 403, 404] },
   { method: 'get', path: '/api/projects/{pid}/tasks', summary: 'Tasks of a project', status: 200, response: page('Task'), query: [...PAGE, 'status', 'assignee_id', 'priority', 'tag', 'parent_id', 'q'], errors: [400, 401, 404] },
-  { method: 'post', path: '/api/projects/{pid}/tasks', summary: 'Create a task', body: CreateTaskC, status: 201, response: ref('Task'), errors: W },
+  { method: 'post', path: '/api/projects/{pid}/tasks', summary: 'Create a task', description: USER_LIMITS, body: CreateTaskC, status: 201, response: ref('Task'), errors: W },
   { method: 'get', path: '/api/tasks/{id}', summary: 'A task with subtasks and recent audit', status: 200, response: ref('TaskDetail'), errors: [401, 404] },
-  { method: 'put', path: '/api/tasks/{id}', summary: 'Update a task', body: UpdateTaskC, status: 200, response: ref('Task'), errors: [...W, 412], ifMatch: true },
+  { method: 'put', path: '/api/tasks/{id}', summary: 'Update a task', description: USER_LIMITS, body: UpdateTaskC, status: 200, response: ref('Task'), errors: [...W, 412], ifMatch: true },
   { method: 'delete', path: '/api/tasks/{id}', summary: 'Delete a task (force: with its subtree)', status: 204, query: ['force'], errors: [401, 403, 404, 409] },
   { method: 'patch', path: '/api/tasks/{id}/status', summary: 'Change the status', body: ChangeStatusC, status: 200, response: ref('Task'), errors: [...W, 412], ifMatch: true },
   { method: 'patch', path: '/api/tasks/{id}/progress', summary: 'Report progress', body: ProgressC, status: 200, response: ref('Task'), errors: W },
   { method: 'patch', path: '/api/tasks/{id}/assign', summary: 'Assign or unassign', body: AssignC, status: 200, response: ref('Task'), errors: W },
-  { method: 'post', path: '/api/tasks/{id}/subtasks', summary: 'Create a subtask', body: CreateTaskC, status: 201, response: ref('Task'), errors: W },
+  { method: 'post', path: '/api/tasks/{id}/subtasks', summary: 'Create a subtask', description: USER_LIMITS, body: CreateTaskC, status: 201, response: ref('Task'), errors: W },
   { method: 'post', path: '/api/tasks/{id}/approve', summary: 'Approve a task in review', status: 200, response: ref('Task'), errors: W },
   { method: 'post', path: '/api/tasks/{id}/reject', summary: 'Reject a task in review', body: RejectC, status: 200, response: ref('Task'), errors: W },
   { method: 'get', path: '/api/tasks/{id}/audit', summary: 'Audit of a task (oldest first)', status: 200, response: page('AuditEntry'), query: PAGE, errors: [400, 401, 404] },
@@ -116,20 +140,26 @@ export const ROUTES: readonly Route[] = [
   { method: 'post', path: '/api/projects/{pid}/api-tokens', summary: 'Create an API token for task-sync (admin+); the token is shown once', body: CreateApiTokenC, status: 201, response: ref('IssuedApiToken'), errors: W },
   { method: 'get', path: '/api/projects/{pid}/api-tokens', summary: 'API tokens of a project (admin+), never the token or its hash', status: 200, response: page('ApiToken'), query: PAGE, errors: W },
   { method: 'delete', path: '/api/projects/{pid}/api-tokens/{token_id}', summary: 'Revoke an API token (admin+)', status: 204, errors: [401, 403, 404] },
-  { method: 'post', path: '/api/projects/{pid}/task-sync', summary: 'Inbound task-sync: create (201) or update (200) by (source, external_id); 100 requests per minute per project', body: TaskSyncC, status: 201, alsoStatus: 200, response: ref('SyncResult'), errors: [400, 401, 404, 413, 429, 503], apiToken: true },
+  { method: 'post', path: '/api/projects/{pid}/task-sync', summary: 'Inbound task-sync: create (201) or update (200) by (source, external_id); 100 requests per minute per project', description: SYNC_LIMITS, body: TaskSyncC, status: 201, alsoStatus: 200, response: ref('SyncResult'), errors: [400, 401, 404, 413, 429, 503], apiToken: true },
   { method: 'post', path: '/api/projects/{pid}/integrations', summary: 'Connect GitHub, Jira, Linear or Asana (admin+); the webhook secret is shown once', body: CreateIntegrationC, status: 201, response: ref('CreatedIntegration'), errors: [...W, 503] },
   { method: 'get', path: '/api/projects/{pid}/integrations', summary: 'Integrations of a project (admin+), never their credentials', status: 200, response: page('Integration'), query: PAGE, errors: W },
   { method: 'delete', path: '/api/projects/{pid}/integrations/{iid}', summary: 'Delete an integration (admin+)', status: 204, errors: [401, 403, 404] },
   { method: 'post', path: '/api/projects/{pid}/integrations/{iid}/import', summary: 'Pull every issue of the connected GitHub repository (admin+); linked ones are skipped', status: 200, response: ref('ImportSummary'), errors: [401, 403, 404, 503] },
   { method: 'post', path: '/api/projects/{pid}/integrations/{iid}/push', summary: 'Create tasks in the vendor and link them (admin+); linked tasks are skipped, vendor failures reported per task', body: PushTasksC, status: 200, response: ref('PushSummary'), errors: [...W, 503] },
-  { method: 'post', path: '/api/integrations/{iid}/webhook', summary: "A vendor's native webhook (GitHub, Linear, Jira), verified by its signature with the webhook secret: 200 when a task changed, 202 when ignored", status: 200, alsoStatus: 202, response: { type: 'object' }, errors: [400, 401, 404, 413, 503], public: true },
+  { method: 'post', path: '/api/integrations/{iid}/webhook', summary: "A vendor's native webhook (GitHub, Linear, Jira), verified by its signature with the webhook secret: 200 when a task changed, 202 when ignored",
+    description: `The vendor's own payload, as JSON or (GitHub) as a form with the JSON in its \`payload\` field, at most 5 MiB; the signature covers the raw body. The translated push follows the task-sync rules: ${SYNC_LIMITS}`,
+    content: {
+      'application/json': { schema: { type: 'object' } },
+      'application/x-www-form-urlencoded': { schema: obj({ payload: { type: 'string', description: 'The JSON payload' } }) },
+    },
+    status: 200, response: ref('SyncResult'), alsoStatus: 202, alsoResponse: ref('WebhookIgnored'), errors: [400, 401, 404, 413, 503], public: true },
   { method: 'get', path: '/api/audit', summary: 'Entries by one actor across the caller projects', status: 200, response: page('AuditEntry'), query: [...PAGE, 'actor_id'], errors: [400, 401] },
 ]
 
 const REASONS: Record<number, string> = {
   400: 'Validation error, domain rule violation or invalid transition', 401: 'Missing or invalid credentials',
   403: 'Role too low', 404: 'Not found, or not a member of its project', 409: 'Conflict', 412: 'If-Match version mismatch',
-  413: 'Body over 1 MiB', 429: 'Rate limited: see Retry-After and the RateLimit-* headers', 503: 'Unavailable',
+  413: 'Body over the size limit (1 MiB; vendor webhooks 5 MiB)', 429: 'Rate limited: see Retry-After and the RateLimit-* headers', 503: 'Unavailable',
 }
 
 export const openApiDocument = (): Record<string, unknown> => {
@@ -139,21 +169,23 @@ export const openApiDocument = (): Record<string, unknown> => {
     const query = (r.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 200 } : str }))
     const responses: Record<string, unknown> = {
       [String(r.status)]: r.response ? { description: 'Success', content: { 'application/json': { schema: r.response } } } : { description: 'Success' },
-      ...(r.alsoStatus && r.response ? { [String(r.alsoStatus)]: { description: 'Success', content: { 'application/json': { schema: r.response } } } } : {}),
+      ...(r.alsoStatus && r.response ? { [String(r.alsoStatus)]: { description: 'Success', content: { 'application/json': { schema: r.alsoResponse ?? r.response } } } } : {}),
     }
     for (const code of [...r.errors, 500]) responses[String(code)] = { description: REASONS[code] ?? 'Internal error', content: { 'application/json': { schema: ref('Error') } } }
     paths[r.path] ??= {}
     ;(paths[r.path] as Record<string, unknown>)[r.method] = {
       summary: r.summary,
+      ...(r.description ? { description: r.description } : {}),
       ...(r.public ? { security: [] } : r.apiToken ? { security: [{ apiToken: [] }] } : {}),
       parameters: [...params, ...query, ...(r.ifMatch ? [{ name: 'If-Match', in: 'header', required: false, schema: str }] : [])],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(r.body) } } } } : {}),
+      ...(r.content ? { requestBody: { required: true, content: r.content } } : {}),
       responses,
     }
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'taskport', version: '1', description: 'Project and task management API (contract v1). Request bodies are UTF-8 JSON of at most 1 MiB, nested at most 64 levels; text (keys, values and query strings) must not contain NUL characters or unpaired UTF-16 surrogates; ids are integers from 1 to 2147483647. Anything else is a 400 validation_error (413 over the size limit).' },
+    info: { title: 'taskport', version: '1', description: 'Project and task management API (contract v1.1). Text lengths, here and in every maxLength, are counted in characters (Unicode code points), never in UTF-16 code units or bytes. Request bodies are UTF-8 JSON of at most 1 MiB (vendor webhooks: 5 MiB), nested at most 64 levels; text (keys, values and query strings) must not contain NUL characters or unpaired UTF-16 surrogates; ids are integers from 1 to 2147483647. Anything else is a 400 validation_error (413 over the size limit).' },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     components: { securitySchemes: {

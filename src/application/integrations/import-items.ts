@@ -18,6 +18,17 @@ export interface ImportSummary {
   readonly skipped: number
   readonly failed: number
   readonly errors: readonly { readonly external_id?: string; readonly error: string }[]
+  /** What the import could not keep as the source has it (a truncated body, an unmapped assignee), per item. */
+  readonly warnings: readonly { readonly external_id: string; readonly warning: string }[]
+  readonly warnings_truncated?: number
+}
+
+/** An import of a huge repository stops listing warnings here; `warnings_truncated` tells how many were left out. */
+export const IMPORT_WARNINGS_MAX = 1000
+
+interface Outcome {
+  readonly created: boolean
+  readonly warnings: readonly string[]
 }
 
 export interface ImportProgress {
@@ -60,11 +71,13 @@ export const importItems = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'vendo
     const errors: { external_id?: string; error: string }[] = []
     const actor = { type: 'api_token' as const, id: integration.id }
     const statusMap = integrationStatusMap(integration)
-    /** Right(true): created; Right(false): already linked. */
-    const importOne = async (stores: Stores, item: Extract<ImportItem, { kind: 'item' }>): Promise<E.Either<AppError, boolean>> => {
-      if (await stores.links.find(projectId, item.payload.source, item.payload.externalId)) return E.right(false)
+    const warnings: { external_id: string; warning: string }[] = []
+    let warningsLeftOut = 0
+    /** created false: already linked. */
+    const importOne = async (stores: Stores, item: Extract<ImportItem, { kind: 'item' }>): Promise<E.Either<AppError, Outcome>> => {
+      if (await stores.links.find(projectId, item.payload.source, item.payload.externalId)) return E.right({ created: false, warnings: [] })
       const synced = await applySync(stores, { project, actor, statusMap, now: deps.clock.now() }, item.payload)
-      return E.isLeft(synced) ? synced : E.right(synced.right.created)
+      return E.isLeft(synced) ? synced : E.right({ created: synced.right.created, warnings: synced.right.warnings })
     }
     try {
       for await (const { items: page, estimatedTotal } of client.importItems(integration, accessToken)) {
@@ -73,7 +86,7 @@ export const importItems = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'vendo
         // One transaction per page (one commit instead of a hundred); if any item of it fails, the page is
         // rolled back and its items run one by one, so that the failure stays with its item.
         const whole = await runWithRaceRetries(deps.uow, async (stores) => {
-          const outcomes: boolean[] = []
+          const outcomes: Outcome[] = []
           for (const item of items) {
             const outcome = await importOne(stores, item)
             if (E.isLeft(outcome)) return outcome
@@ -82,14 +95,21 @@ export const importItems = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'vendo
           return E.right(outcomes)
         })
         const outcomes = E.isRight(whole)
-          ? whole.right.map((created) => E.right(created) as E.Either<AppError, boolean>)
+          ? whole.right.map((outcome) => E.right(outcome) as E.Either<AppError, Outcome>)
           : await sequence(items.map((item) => () => runWithRaceRetries(deps.uow, (stores) => importOne(stores, item))))
         outcomes.forEach((result, i) => {
           if (E.isLeft(result)) {
             failed += 1
             errors.push({ external_id: items[i]?.payload.externalId ?? '', error: describeAppError(result.left) })
-          } else if (result.right) created += 1
-          else skipped += 1
+          } else {
+            if (result.right.created) created += 1
+            else skipped += 1
+            // Only what was committed: a page that rolled back and ran again item by item counts once.
+            for (const warning of result.right.warnings) {
+              if (warnings.length < IMPORT_WARNINGS_MAX) warnings.push({ external_id: items[i]?.payload.externalId ?? '', warning })
+              else warningsLeftOut += 1
+            }
+          }
         })
         onProgress?.({ done: created + skipped + failed, total: estimatedTotal, created, skipped, failed })
       }
@@ -102,5 +122,5 @@ export const importItems = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'vendo
       if (current) await stores.integrations.update({ ...current, lastSyncedAt: deps.clock.now() } satisfies Integration)
       return E.right(undefined)
     })
-    return E.right({ created, skipped, failed, errors })
+    return E.right({ created, skipped, failed, errors, warnings, ...(warningsLeftOut > 0 ? { warnings_truncated: warningsLeftOut } : {}) })
   }

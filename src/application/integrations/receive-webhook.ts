@@ -54,5 +54,5 @@ export const receiveWebhook = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'we
       }, event.payload)
       if (E.isLeft(synced)) return synced
       await stores.integrations.update({ ...integration, lastSyncedAt: now })
-      return answer(200, { task_id: synced.right.taskId, short_id: synced.right.shortId, created: synced.right.created })
+      return answer(200, { task_id: synced.right.taskId, short_id: synced.right.shortId, created: synced.right.created, warnings: [...synced.right.warnings] })
     })

@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import {
   assign, auditEntry, checkParent, createTask, effectiveStatusMap, enterStatus, hasChanges, isStale, mapExternalStatus,
-  normalizeEmail, setParent, shortId, SYNC_WARNINGS, taskChanges, taskSnapshot, updateTaskFields, validateSyncFields,
+  fitSyncFields, normalizeEmail, setParent, shortId, SYNC_TASK_LIMITS, SYNC_WARNINGS, taskChanges, taskSnapshot, updateTaskFields, validateSyncIdentity,
   type AuditActor, type ExternalLink, type Project, type StatusMap, type SyncPayload, type Task, type TaskStatus,
 } from '../../domain/index.js'
 import type { AppError } from '../errors.js'
@@ -40,8 +40,7 @@ interface Plan {
   readonly warnings: string[]
 }
 
-const plan = async (stores: Stores, context: SyncContext, payload: SyncPayload, currentStatus: TaskStatus): Promise<Plan> => {
-  const warnings: string[] = []
+const plan = async (stores: Stores, context: SyncContext, payload: SyncPayload, currentStatus: TaskStatus, warnings: string[]): Promise<Plan> => {
   let status: TaskStatus | undefined
   if (payload.status !== undefined && payload.status !== null) {
     status = mapExternalStatus(effectiveStatusMap(context.statusMap), payload.status)
@@ -103,11 +102,14 @@ const adoptWaitingChildren = async (stores: Stores, context: SyncContext, parent
   await refreshRollup(stores, parent.id)
 }
 
-const create = async (stores: Stores, context: SyncContext, payload: SyncPayload): Promise<E.Either<AppError, SyncResult>> => {
-  const p = await plan(stores, context, payload, 'backlog')
+/** The audit details a push adds to its entries: where it came from, and what the translation noted. */
+const origin = (payload: SyncPayload) => ({ source: payload.source, external_id: payload.externalId, ...payload.auditNotes })
+
+const create = async (stores: Stores, context: SyncContext, payload: SyncPayload, warnings: string[]): Promise<E.Either<AppError, SyncResult>> => {
+  const p = await plan(stores, context, payload, 'backlog', warnings)
   const draft = createTask(
     {
-      title: payload.name,
+      title: payload.name ?? payload.externalId,
       description: payload.description ?? null,
       tags: payload.labels ?? [],
       storyPoints: payload.storyPoints ?? null,
@@ -115,6 +117,7 @@ const create = async (stores: Stores, context: SyncContext, payload: SyncPayload
       parentTaskId: p.parent?.id ?? null,
     },
     { projectId: context.project.id, createdById: null, status: p.status ?? 'backlog', now: context.now },
+    SYNC_TASK_LIMITS,
   )
   if (E.isLeft(draft)) return draft
   const task = await stores.tasks.insert(draft.right)
@@ -131,27 +134,27 @@ const create = async (stores: Stores, context: SyncContext, payload: SyncPayload
     updatedAt: context.now,
   })
   await stores.audit.append(
-    auditEntry(context.actor, context.project.id, 'task', task.id, 'created', { after: taskSnapshot(task), source: payload.source, external_id: payload.externalId }, context.now),
+    auditEntry(context.actor, context.project.id, 'task', task.id, 'created', { after: taskSnapshot(task), ...origin(payload) }, context.now),
   )
   await adoptWaitingChildren(stores, context, task, link, p.warnings)
   await refreshRollup(stores, task.parentTaskId)
   return E.right({ taskId: task.id, shortId: shortId(context.project.key, task), created: true, warnings: p.warnings })
 }
 
-const update = async (stores: Stores, context: SyncContext, payload: SyncPayload, link: ExternalLink): Promise<E.Either<AppError, SyncResult>> => {
+const update = async (stores: Stores, context: SyncContext, payload: SyncPayload, link: ExternalLink, warnings: string[]): Promise<E.Either<AppError, SyncResult>> => {
   const task = await stores.tasks.byId(link.taskId)
   if (!task) return E.left({ _tag: 'Conflict', reason: `the task linked to ${payload.source} ${payload.externalId} is gone` })
   const result = (warnings: readonly string[]) =>
     E.right({ taskId: task.id, shortId: shortId(context.project.key, task), created: false, warnings })
   if (isStale(link.sourceUpdatedAt, payload.updatedAt)) return result([SYNC_WARNINGS.stale])
 
-  const p = await plan(stores, context, payload, task.status)
+  const p = await plan(stores, context, payload, task.status, warnings)
   const edited = updateTaskFields(task, {
-    title: payload.name,
+    ...(payload.name !== undefined ? { title: payload.name } : {}),
     ...(payload.description !== undefined ? { description: payload.description } : {}),
-    ...(payload.labels !== undefined ? { tags: payload.labels } : {}),
+    ...(payload.labels !== undefined ? { tags: payload.labels ?? [] } : {}),
     ...(payload.storyPoints !== undefined ? { storyPoints: payload.storyPoints } : {}),
-  }, context.now)
+  }, context.now, SYNC_TASK_LIMITS)
   if (E.isLeft(edited)) return edited
   let fields = edited.right
   if (p.assigneeId !== undefined) fields = assign(fields, p.assigneeId, context.now)
@@ -166,7 +169,7 @@ const update = async (stores: Stores, context: SyncContext, payload: SyncPayload
     const stored = { ...withStatus, version: task.version + 1 }
     await stores.tasks.update(stored, task.version)
     const audit = (action: 'synced' | 'status_synced', changes: object) =>
-      stores.audit.append(auditEntry(context.actor, context.project.id, 'task', task.id, action, { ...changes, source: payload.source, external_id: payload.externalId }, context.now))
+      stores.audit.append(auditEntry(context.actor, context.project.id, 'task', task.id, action, { ...changes, ...origin(payload) }, context.now))
     if (hasChanges(fieldChanges)) await audit('synced', fieldChanges)
     if (hasChanges(statusChanges)) await audit('status_synced', statusChanges)
     // Rollups depend on status, own progress and parent only: a rename or new tags leave every rollup as it is.
@@ -186,9 +189,15 @@ const update = async (stores: Stores, context: SyncContext, payload: SyncPayload
   return result(p.warnings)
 }
 
+/**
+ * Applies a push. Only its identity can be refused (validateSyncIdentity); its content is fitted into the sync
+ * limits, and whatever could not be kept as sent is in the result's warnings.
+ */
 export const applySync = async (stores: Stores, context: SyncContext, payload: SyncPayload): Promise<E.Either<AppError, SyncResult>> => {
-  const valid = validateSyncFields(payload)
+  const valid = validateSyncIdentity(payload)
   if (E.isLeft(valid)) return valid
+  const fitted = fitSyncFields(payload)
+  const warnings = [...(payload.warnings ?? []), ...fitted.warnings]
   const link = await stores.links.find(context.project.id, payload.source, payload.externalId)
-  return link ? update(stores, context, payload, link) : create(stores, context, payload)
+  return link ? update(stores, context, fitted.fields, link, warnings) : create(stores, context, fitted.fields, warnings)
 }

@@ -27,7 +27,7 @@ const count = async (api: ApiServer, sql: string, params: unknown[] = []) => (aw
 it('imports every issue of every page, skips pull requests, and a re-run skips what is linked', async ({ api, github, pid, iid }) => {
   const first = await api.call('POST', `/api/projects/${pid}/integrations/${iid}/import`, { as: 'gus' })
   assert.is(first.status, 200, JSON.stringify(first.body))
-  assert.equal(first.body, { created: 225, skipped: 25, failed: 0, errors: [] })
+  assert.equal(first.body, { created: 225, skipped: 25, failed: 0, errors: [], warnings: [] })
   const pages = github.requests.filter((r) => r.url.startsWith('/repos/acme/app/issues'))
   assert.is(pages.length, 3, '250 issues at 100 per page')
   assert.ok(pages.every((r) => r.authorization === 'token ghp_import_secret' || r.authorization === 'bearer ghp_import_secret'), pages[0]?.authorization)
@@ -43,7 +43,7 @@ it('imports every issue of every page, skips pull requests, and a re-run skips w
 
   github.issues = [...github.issues, ...makeIssues(260).slice(250)]
   const second = await api.call('POST', `/api/projects/${pid}/integrations/${iid}/import`, { as: 'gus' })
-  assert.equal(second.body, { created: 10, skipped: 250, failed: 0, errors: [] })
+  assert.equal(second.body, { created: 10, skipped: 250, failed: 0, errors: [], warnings: [] })
   const list = await api.call('GET', `/api/projects/${pid}/integrations`, { as: 'gus' })
   assert.type(list.body.items[0].last_synced_at, 'string')
 })
@@ -65,15 +65,16 @@ it('a 429 with Retry-After is waited out; a vendor 500 ends in the summary, neve
   assert.not.ok(JSON.stringify(failed.body).includes('ghp_import_secret'))
 })
 
-it('an issue taskport refuses fails alone: the rest of its page is imported', async ({ api, github, pid, iid }) => {
-  github.issues = [...github.issues, { number: 261, title: 'x'.repeat(501), state: 'open', state_reason: null }, { number: 262, title: 'fine', state: 'open', state_reason: null }]
+it('an issue beyond the sync limits is imported, cut, with a warning naming it', async ({ api, github, pid, iid }) => {
+  github.issues = [...github.issues, { number: 261, title: 'x'.repeat(501), body: '😀'.repeat(65_536), state: 'open', state_reason: null }, { number: 262, title: 'fine', state: 'open', state_reason: null }]
   const res = await api.call('POST', `/api/projects/${pid}/integrations/${iid}/import`, { as: 'gus' })
   assert.is(res.status, 200)
-  assert.is(res.body.created, 1)
-  assert.is(res.body.failed, 1)
-  assert.equal(res.body.errors.map((e: any) => e.external_id), ['acme/app#261'])
-  assert.match(res.body.errors[0].error, 'name')
-  assert.is(await count(api, "select count(*)::int as n from external_links where external_id in ('acme/app#261', 'acme/app#262')"), 1)
+  assert.is(res.body.created, 2)
+  assert.is(res.body.failed, 0)
+  assert.equal(res.body.warnings, [{ external_id: 'acme/app#261', warning: 'name truncated from 501 to 500 characters' }])
+  const [row] = await api.sql("select t.title, t.description from tasks t join external_links l on l.task_id = t.id where l.external_id = 'acme/app#261'")
+  assert.is(row.title, `${'x'.repeat(499)}…`)
+  assert.ok(row.description === '😀'.repeat(65_536), "GitHub's longest body is stored whole")
 })
 
 it('the CLI streams progress (NDJSON) and prints the summary; refusals are plain errors', async ({ api, pid }) => {

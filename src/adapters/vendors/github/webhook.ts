@@ -4,32 +4,83 @@ import { emailOfExternalUser, githubExternalId, setting, type Integration, type 
 import type { InboundEvent, WebhookRequest, WebhookVendor } from '../../../application/index.js'
 import { date, field, str, verifyHmac } from '../signature.js'
 
-/** GitHub's state and state_reason as the keys of the default map (`closed/not_planned` -> cancelled). */
+/** The `state_reason`s GitHub documents for a closed issue (`reopened` comes with `open`, null with either). */
+const CLOSE_REASONS = new Set(['completed', 'not_planned', 'duplicate'])
+
+/**
+ * GitHub's state and state_reason as the keys of the default map: `open`, `closed`, `closed/completed`,
+ * `closed/not_planned`, `closed/duplicate`. A reason GitHub does not document yet falls back to `closed`.
+ */
 export const githubStatusKey = (state: string | undefined, reason: string | undefined | null): string | undefined =>
-  state === undefined ? undefined : state === 'closed' && reason ? `closed/${reason}` : state
+  state === undefined ? undefined : state === 'closed' && reason && CLOSE_REASONS.has(reason) ? `closed/${reason}` : state
 
 const repoOf = (integration: Integration): { owner: string; repo: string } => ({ owner: setting(integration, 'owner') ?? '', repo: setting(integration, 'repo') ?? '' })
 
-/** An issue object of the REST API or a webhook as a push (shared with the import). */
+const has = (value: unknown, key: string): boolean => typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, key)
+
+/** A field that is absent stays absent (undefined); null stays null; a string is the value. */
+const text = (value: unknown, key: string): string | null | undefined => {
+  if (!has(value, key)) return undefined
+  const v = field(value, key)
+  return typeof v === 'string' ? v : v === null ? null : undefined
+}
+
+interface Assignment {
+  readonly assigneeEmail?: string | null
+  readonly warnings: readonly string[]
+  readonly others: readonly string[]
+}
+
+/**
+ * GitHub's `assignees` (the current field; `assignee` is its deprecated first entry): the first login with an
+ * entry in `assignee_mapping` is the task's assignee, the other logins go to the audit details. No assignees:
+ * unassigned. Logins none of which is mapped cannot be resolved: the assignee is left as it is, with a warning.
+ * A payload with neither field (GitHub's `pinned` has no `assignee`) leaves the assignee alone.
+ */
+const githubAssignment = (integration: Integration, issue: unknown): Assignment => {
+  const list = field(issue, 'assignees')
+  const single = field(issue, 'assignee')
+  const logins = Array.isArray(list)
+    ? list.map((a) => str(field(a, 'login'))).filter((l): l is string => l !== undefined)
+    : has(issue, 'assignee') ? [str(field(single, 'login'))].filter((l): l is string => l !== undefined) : undefined
+  if (logins === undefined) return { warnings: [], others: [] }
+  if (logins.length === 0) return { assigneeEmail: null, warnings: [], others: [] }
+  const mapped = logins.find((login) => emailOfExternalUser(integration, login) !== undefined)
+  const others = logins.filter((login) => login !== mapped)
+  const warnings: string[] = []
+  if (mapped === undefined) warnings.push(`GitHub assignee ${logins.join(', ')} has no entry in assignee_mapping; the assignee is left as it is`)
+  else if (others.length > 0) warnings.push(`a task has one assignee: ${mapped} is assigned, ${others.join(', ')} noted in the audit`)
+  return { ...(mapped ? { assigneeEmail: emailOfExternalUser(integration, mapped) ?? null } : {}), warnings, others }
+}
+
+/**
+ * An issue object of the REST API or a webhook as a push (shared with the import). Every field the object does
+ * not carry is left out of the push, so that the task keeps its value: GitHub's `pinned` and `unpinned` payloads,
+ * for one, have neither `labels` nor `assignee` nor `state`.
+ */
 export const githubIssuePush = (integration: Integration, issue: unknown, parentNumber?: number | null): SyncPayload => {
   const { owner, repo } = repoOf(integration)
-  const login = str(field(issue, 'assignee', 'login'))
-  const email = login ? emailOfExternalUser(integration, login) : undefined
-  const labels = field(issue, 'labels')
   const number = Number(field(issue, 'number'))
   const updatedAt = date(field(issue, 'updated_at'))
+  const title = text(issue, 'title')
+  const body = text(issue, 'body')
+  const url = text(issue, 'html_url')
+  const labels = field(issue, 'labels')
+  const state = str(field(issue, 'state'))
+  const assignment = githubAssignment(integration, issue)
   return {
     source: 'github',
     externalId: githubExternalId(owner, repo, number),
-    name: str(field(issue, 'title')) ?? `Issue #${number}`,
-    description: str(field(issue, 'body')) ?? null,
-    status: githubStatusKey(str(field(issue, 'state')), str(field(issue, 'state_reason'))) ?? null,
-    labels: Array.isArray(labels) ? labels.map((l) => (typeof l === 'string' ? l : str(field(l, 'name')) ?? '')).filter(Boolean) : [],
-    externalUrl: str(field(issue, 'html_url')) ?? null,
-    // No login: unassigned. A login without a mapped email cannot be resolved: leave the assignee as it is.
-    ...(login === undefined ? { assigneeEmail: null } : email ? { assigneeEmail: email } : {}),
+    ...(title?.trim() ? { name: title } : {}),
+    ...(body !== undefined ? { description: body } : {}),
+    ...(state !== undefined ? { status: githubStatusKey(state, str(field(issue, 'state_reason'))) ?? null } : {}),
+    ...(Array.isArray(labels) ? { labels: labels.map((l) => (typeof l === 'string' ? l : str(field(l, 'name')) ?? '')).filter(Boolean) } : labels === null ? { labels: null } : {}),
+    ...(url !== undefined ? { externalUrl: url } : {}),
+    ...(assignment.assigneeEmail !== undefined ? { assigneeEmail: assignment.assigneeEmail } : {}),
     ...(parentNumber === null ? { parentExternalId: null } : parentNumber !== undefined ? { parentExternalId: githubExternalId(owner, repo, parentNumber) } : {}),
     ...(updatedAt ? { updatedAt } : {}),
+    ...(assignment.warnings.length > 0 ? { warnings: assignment.warnings } : {}),
+    ...(assignment.others.length > 0 ? { auditNotes: { other_assignees: assignment.others } } : {}),
   }
 }
 

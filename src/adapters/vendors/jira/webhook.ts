@@ -22,6 +22,14 @@ export const adfText = (value: unknown): string | null => {
   return parts.join('').trim() || null
 }
 
+const has = (value: unknown, key: string): boolean => typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, key)
+
+/**
+ * Jira's issue `fields` as a push. Webhooks carry the whole issue, but a field that is absent (a field hidden
+ * from the webhook's user, or an issue type without it) is left out, so that the task keeps its value; `null`
+ * clears. The assignee resolves by `emailAddress` (hidden by Atlassian's privacy settings for most users) or
+ * through `assignee_mapping` by `accountId` (Cloud) or `name` (Data Center).
+ */
 const translate = (request: WebhookRequest, integration: Integration): InboundEvent => {
   const body = request.body
   const event = str(field(body, 'webhookEvent'))
@@ -31,27 +39,42 @@ const translate = (request: WebhookRequest, integration: Integration): InboundEv
   const key = str(field(issue, 'key'))
   if (!key) return { kind: 'ignored', reason: 'issue without a key' }
   const fields = field(issue, 'fields')
-  const assignee = field(fields, 'assignee')
-  const accountId = str(field(assignee, 'accountId'))
-  const email = str(field(assignee, 'emailAddress')) ?? (accountId ? emailOfExternalUser(integration, accountId) : undefined)
+  const warnings: string[] = []
+  let assignment: { assigneeEmail?: string | null } = {}
+  if (has(fields, 'assignee')) {
+    const assignee = field(fields, 'assignee')
+    const user = str(field(assignee, 'accountId')) ?? str(field(assignee, 'name'))
+    const email = str(field(assignee, 'emailAddress')) || (user ? emailOfExternalUser(integration, user) : undefined)
+    if (assignee === null) assignment = { assigneeEmail: null }
+    else if (email) assignment = { assigneeEmail: email }
+    else warnings.push(`Jira assignee ${str(field(assignee, 'displayName')) ?? user ?? '?'} has no email address and no entry in assignee_mapping; the assignee is left as it is`)
+  }
+  const summary = str(field(fields, 'summary'))
   const labels = field(fields, 'labels')
   const host = setting(integration, 'host') ?? ''
   const base = /^https?:\/\//.test(host) ? host.replace(/\/+$/, '') : `https://${host}`
   const updatedAt = date(field(fields, 'updated'))
-  const parent = field(fields, 'parent')
+  // Jira Cloud leaves `parent` out, rather than null, for an issue without one: a parent taken away shows in the
+  // changelog of the update (field `IssueParentAssociation`, or `Parent`, with an empty `to`).
+  const parentRemoved = Array.isArray(field(body, 'changelog', 'items')) && (field(body, 'changelog', 'items') as unknown[]).some((item) =>
+    ['issueparentassociation', 'parent'].includes((str(field(item, 'field')) ?? '').toLowerCase()) && !str(field(item, 'to')))
+  const parent = has(fields, 'parent') ? field(fields, 'parent') : parentRemoved ? null : undefined
+  const parentKey = str(field(parent, 'key'))
+  const status = str(field(fields, 'status', 'statusCategory', 'key'))
   return {
     kind: 'sync',
     payload: {
       source: 'jira',
       externalId: key,
-      name: str(field(fields, 'summary')) ?? key,
-      description: adfText(field(fields, 'description')),
-      status: str(field(fields, 'status', 'statusCategory', 'key')) ?? null,
-      labels: Array.isArray(labels) ? labels.filter((l): l is string => typeof l === 'string') : [],
+      ...(summary?.trim() ? { name: summary } : {}),
+      ...(has(fields, 'description') ? { description: adfText(field(fields, 'description')) } : {}),
+      ...(status !== undefined ? { status } : {}),
+      ...(Array.isArray(labels) ? { labels: labels.filter((l): l is string => typeof l === 'string') } : labels === null ? { labels: null } : {}),
       externalUrl: `${base}/browse/${key}`,
-      ...(assignee === null ? { assigneeEmail: null } : email ? { assigneeEmail: email } : {}),
-      ...(parent === null ? { parentExternalId: null } : str(field(parent, 'key')) ? { parentExternalId: str(field(parent, 'key')) ?? '' } : {}),
+      ...assignment,
+      ...(parent === null ? { parentExternalId: null } : parentKey ? { parentExternalId: parentKey } : {}),
       ...(updatedAt ? { updatedAt } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
     },
   }
 }
