@@ -109,7 +109,7 @@ export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => 
       const token = options.token ?? (options.as ? await jwks.sign({ sub: options.as, email: `${options.as}@example.com`, name: options.as }) : undefined)
       if (token) headers.authorization = `Bearer ${token}`
       const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body))
-      if (payload !== undefined) headers['content-type'] = 'application/json'
+      if (payload !== undefined) headers['content-type'] ??= 'application/json'
       const response = await fetch(`${base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) })
       const text = await response.text()
       let body: unknown = text
