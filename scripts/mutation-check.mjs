@@ -39,6 +39,11 @@ const mutants = [
   ['late parent attached', 'src/application/sync/apply-sync.ts', 'await adoptWaitingChildren(stores, context, task, link, p.warnings)', ''],
   ['synced status audited as status_synced', 'src/application/sync/apply-sync.ts', "if (hasChanges(statusChanges)) await audit('status_synced', statusChanges)", "if (hasChanges(statusChanges)) await audit('synced', statusChanges)"],
   ['rollback on Left', 'src/adapters/persistence/memory/memory-unit-of-work.ts', 'E.isRight),', '() => true),'],
+  ['lengths count code points', 'src/domain/validation.ts', 'if (charCount(value) > max)', 'if (value.length > max)'],
+  ['sync content is fitted, not refused', 'src/application/sync/apply-sync.ts', '}, context.now, SYNC_TASK_LIMITS)', '}, context.now)'],
+  ['GitHub absent labels leave the tags', 'src/adapters/vendors/github/webhook.ts', ': labels === null ? { labels: null } : {}),', ': labels === null ? { labels: null } : { labels: [] }),'],
+  ['GitHub assignees are read', 'src/adapters/vendors/github/webhook.ts', "const list = field(issue, 'assignees')", 'const list = undefined as unknown'],
+  ['Linear updatedFrom clears', 'src/adapters/vendors/linear/webhook.ts', ': has(updatedFrom, key) ? null : undefined', ': undefined'],
   ['first login provisions Default', 'src/application/identity/identify.ts', 'if (known === undefined || known.firstSeenAt === null) {', 'if (false) {'],
 ]
 
