@@ -1,10 +1,18 @@
 // Signed deliveries of the vendors' own webhooks to a test server, each in its vendor's signature scheme.
 import { createHmac, randomUUID } from 'node:crypto'
+import * as assert from 'uvu/assert'
 import type { ApiServer } from './http.js'
 
 export interface Hook {
   readonly id: string
   readonly secret: string
+}
+
+/** Creates an integration in project `pid` as `wes` (an admin there) and returns its webhook id and secret. */
+export const connect = async (api: ApiServer, pid: number, body: object): Promise<Hook> => {
+  const res = await api.call('POST', `/api/projects/${pid}/integrations`, { as: 'wes', body })
+  assert.is(res.status, 201, JSON.stringify(res.body))
+  return { id: res.body.id, secret: res.body.webhook_secret }
 }
 
 export const hmacHex = (secret: string, raw: string | Buffer): string => createHmac('sha256', secret).update(raw).digest('hex')

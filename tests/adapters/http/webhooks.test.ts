@@ -6,11 +6,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { verifyHmac } from '../../../src/adapters/vendors/signature.js'
 import { expectError, startApi, type ApiServer } from '../../support/http.js'
+import { connect, type Hook } from '../../support/vendor-webhooks.js'
 
-interface Hook {
-  id: string
-  secret: string
-}
 
 interface Ctx {
   api: ApiServer
@@ -22,11 +19,6 @@ interface Ctx {
 
 const it = suite<Ctx>('vendor webhooks over HTTP')
 
-const connect = async (api: ApiServer, pid: number, body: object): Promise<Hook> => {
-  const res = await api.call('POST', `/api/projects/${pid}/integrations`, { as: 'wes', body })
-  assert.is(res.status, 201, JSON.stringify(res.body))
-  return { id: res.body.id, secret: res.body.webhook_secret }
-}
 
 it.before(async (ctx) => {
   ctx.api = await startApi()

@@ -11,7 +11,7 @@ import { octokitExamples, type Json } from '../../fixtures/github/octokit-exampl
 import { githubVariants } from '../../fixtures/github/variants.js'
 import { LINEAR_DELIVERIES } from '../../fixtures/linear/issue-events.js'
 import { startApi, type ApiServer } from '../../support/http.js'
-import { asciiJson, sendGithub, sendJira, sendLinear, type Hook } from '../../support/vendor-webhooks.js'
+import { asciiJson, connect, sendGithub, sendJira, sendLinear, type Hook } from '../../support/vendor-webhooks.js'
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url)
 const REPO = 'Codertocat/Hello-World'
@@ -28,11 +28,6 @@ interface Ctx {
 
 const it = suite<Ctx>('vendor webhook corpus')
 
-const connect = async (api: ApiServer, pid: number, body: object): Promise<Hook> => {
-  const res = await api.call('POST', `/api/projects/${pid}/integrations`, { as: 'wes', body })
-  assert.is(res.status, 201, JSON.stringify(res.body))
-  return { id: res.body.id, secret: res.body.webhook_secret }
-}
 
 it.before(async (ctx) => {
   ctx.api = await startApi()
