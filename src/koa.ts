@@ -8,3 +8,5 @@ export { loadDevKeys, DEV_AUDIENCE, DEV_ISSUER, type DevKeys } from './adapters/
 export { openApiDocument } from './adapters/http/openapi.js'
 export { BoundedLimitMap, type RateLimitOptions } from './adapters/http/rate-limit.js'
 export { connectRedis } from './main/redis.js'
+export { createWebhookDelivery, webhookUrlGuard, WEBHOOK_USER_AGENT, type WebhookDeliveryOptions, type WebhookNetworkOptions } from './main/webhook-delivery.js'
+export type { DeliveryRunner } from './adapters/webhooks/delivery-runner.js'

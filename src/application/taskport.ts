@@ -2,7 +2,13 @@
 import * as app from './index.js'
 import type { Deps } from './deps.js'
 
-export const createTaskport = (deps: Deps) => ({
+/**
+ * Every use case runs on the unit of work with the event outbox: the audit entries of each transaction become
+ * outgoing-webhook events in that same transaction.
+ */
+export const createTaskport = (ports: Deps) => bind({ ...ports, uow: app.withEventOutbox(ports) })
+
+const bind = (deps: Deps) => ({
   identify: app.identify(deps),
   projects: {
     list: app.listProjects(deps),
@@ -57,6 +63,20 @@ export const createTaskport = (deps: Deps) => ({
     push: app.pushTasks(deps),
   },
   sync: app.syncTask(deps),
+  webhooks: {
+    create: app.createWebhook(deps),
+    list: app.listWebhooks(deps),
+    get: app.getWebhook(deps),
+    update: app.updateWebhook(deps),
+    delete: app.deleteWebhook(deps),
+    ping: app.pingWebhook(deps),
+    deliveries: app.listDeliveries(deps),
+    delivery: app.getDelivery(deps),
+    redeliver: app.redeliver(deps),
+    /** The delivery runner's steps (src/adapters/webhooks/delivery-runner.ts). */
+    claimDue: app.claimDeliveries(deps),
+    recordAttempts: app.recordAttempts(deps),
+  },
 })
 
-export type Taskport = ReturnType<typeof createTaskport>
+export type Taskport = ReturnType<typeof bind>

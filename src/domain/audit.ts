@@ -6,7 +6,7 @@ export type AuditActor =
   | { readonly type: 'human' | 'agent'; readonly id: WorkerId }
   | { readonly type: 'api_token'; readonly id: ApiTokenId }
 
-export const AUDIT_ENTITY_TYPES = ['project', 'task', 'member', 'agent', 'api_token', 'integration'] as const
+export const AUDIT_ENTITY_TYPES = ['project', 'task', 'member', 'agent', 'api_token', 'integration', 'webhook'] as const
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number]
 
 export const AUDIT_ACTIONS = [
@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'member_added', 'role_changed', 'member_removed',
   'token_created', 'token_revoked',
   'integration_created', 'integration_deleted',
+  'webhook_created', 'webhook_updated', 'webhook_disabled', 'webhook_deleted',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

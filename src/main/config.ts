@@ -2,6 +2,7 @@
 // with code 78 (EX_CONFIG) before anything starts.
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { DEFAULT_RETRY_SCHEDULE, parseDuration, parseRetrySchedule } from '../domain/index.js'
 
 export interface Config {
   readonly port: number
@@ -20,12 +21,20 @@ export interface Config {
   readonly previousSecretKeys: readonly Buffer[]
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   readonly production: boolean
+  readonly webhooks: {
+    /** TASKPORT_WEBHOOK_ALLOW_PRIVATE: endpoints may be on loopback and private networks (tests, internal receivers). */
+    readonly allowPrivate: boolean
+    /** TASKPORT_WEBHOOK_RETRY_SCHEDULE, in ms. */
+    readonly retrySchedule: readonly number[]
+    /** TASKPORT_WEBHOOK_TIMEOUT, in ms. */
+    readonly timeoutMs: number
+  }
 }
 
 const EnvC = t.partial({
   PORT: t.string, HOST: t.string, DATABASE_URL: t.string, TASKPORT_DATA_DIR: t.string, AUTH_JWKS_URL: t.string,
   AUTH_ISSUER: t.string, AUTH_AUDIENCE: t.string, REDIS_URL: t.string, TASKPORT_SYNC_RATE_LIMIT: t.string, TASKPORT_SECRET_KEY: t.string, TASKPORT_SECRET_KEY_PREVIOUS: t.string, LOG_LEVEL: t.string,
-  NODE_ENV: t.string,
+  NODE_ENV: t.string, TASKPORT_WEBHOOK_ALLOW_PRIVATE: t.string, TASKPORT_WEBHOOK_RETRY_SCHEDULE: t.string, TASKPORT_WEBHOOK_TIMEOUT: t.string,
 })
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -68,7 +77,13 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
   const production = e.NODE_ENV === 'production'
   if (production && !e.AUTH_JWKS_URL) problems.push('AUTH_JWKS_URL: required when NODE_ENV=production (development mode signs its own tokens)')
   if (production && !e.TASKPORT_SECRET_KEY) problems.push('TASKPORT_SECRET_KEY: required when NODE_ENV=production')
-  if (problems.length > 0) return E.left(problems)
+  const allowPrivate = (e.TASKPORT_WEBHOOK_ALLOW_PRIVATE ?? 'false').toLowerCase()
+  if (!['true', 'false', ''].includes(allowPrivate)) problems.push('TASKPORT_WEBHOOK_ALLOW_PRIVATE: must be true or false')
+  const schedule = e.TASKPORT_WEBHOOK_RETRY_SCHEDULE === undefined ? E.right(DEFAULT_RETRY_SCHEDULE) : parseRetrySchedule(e.TASKPORT_WEBHOOK_RETRY_SCHEDULE)
+  if (E.isLeft(schedule)) problems.push(`TASKPORT_WEBHOOK_RETRY_SCHEDULE: ${schedule.left}`)
+  const timeout = e.TASKPORT_WEBHOOK_TIMEOUT === undefined || e.TASKPORT_WEBHOOK_TIMEOUT === '' ? E.right(10_000) : parseDuration(e.TASKPORT_WEBHOOK_TIMEOUT)
+  if (E.isLeft(timeout)) problems.push(`TASKPORT_WEBHOOK_TIMEOUT: ${timeout.left}`)
+  if (problems.length > 0 || E.isLeft(schedule) || E.isLeft(timeout)) return E.left(problems)
   return E.right({
     port,
     host: e.HOST || '127.0.0.1',
@@ -83,5 +98,6 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
     previousSecretKeys: previous.filter((k): k is Buffer => k !== undefined),
     logLevel: level ?? 'info',
     production,
+    webhooks: { allowPrivate: allowPrivate === 'true', retrySchedule: schedule.right, timeoutMs: timeout.right },
   })
 }

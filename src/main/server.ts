@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pino, type Logger } from 'pino'
 import type Koa from 'koa'
-import type { CredentialCipher, UnitOfWork } from '../application/index.js'
+import type { CredentialCipher, EventNotifier, UnitOfWork } from '../application/index.js'
 import { createTaskport } from '../application/taskport.js'
 import { loadDevKeys } from '../adapters/auth/dev-keys.js'
 import { jwksAuthenticator } from '../adapters/auth/jwks-authenticator.js'
@@ -18,6 +18,7 @@ import { VENDOR_CLIENTS, WEBHOOK_VENDORS } from '../adapters/vendors/index.js'
 import type { Config } from './config.js'
 import { openTaskportDatabase } from './database.js'
 import { connectRedis } from './redis.js'
+import { createWebhookDelivery, webhookUrlGuard, type WebhookNetworkOptions } from './webhook-delivery.js'
 
 export interface TaskportAppOptions {
   readonly uow: UnitOfWork
@@ -29,6 +30,11 @@ export interface TaskportAppOptions {
   readonly cipher?: CredentialCipher
   /** The task-sync rate limit; pass `{ redis }` when several processes must share it. */
   readonly rateLimit?: RateLimitOptions
+  /**
+   * Outgoing webhooks: where endpoint URLs may point, the retry schedule, and the host's delivery runner
+   * (`createWebhookDelivery`), which a commit of events wakes at once. Without a runner, deliveries wait for one.
+   */
+  readonly webhooks?: WebhookNetworkOptions & { readonly retrySchedule?: readonly number[]; readonly delivery?: EventNotifier }
 }
 
 /**
@@ -37,7 +43,12 @@ export interface TaskportAppOptions {
  */
 export const createTaskportApp = (options: TaskportAppOptions): Koa =>
   createHttpApp({
-    taskport: createTaskport({ uow: options.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, ...(options.cipher ? { cipher: options.cipher } : {}), webhooks: WEBHOOK_VENDORS, vendors: VENDOR_CLIENTS }),
+    taskport: createTaskport({
+      uow: options.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, ...(options.cipher ? { cipher: options.cipher } : {}),
+      webhooks: WEBHOOK_VENDORS, vendors: VENDOR_CLIENTS, urlGuard: webhookUrlGuard(options.webhooks),
+      ...(options.webhooks?.retrySchedule ? { webhookRetrySchedule: options.webhooks.retrySchedule } : {}),
+      ...(options.webhooks?.delivery ? { eventNotifier: options.webhooks.delivery } : {}),
+    }),
     authenticate: options.authenticate,
     databaseReady: options.databaseReady ?? (async () => true),
     ...(options.logger ? { logger: options.logger } : {}),
@@ -79,9 +90,15 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
     throw error
   }) : undefined
   const secretKey = config.secretKey ?? (await loadDevSecretKey(join(config.dataDir, 'keys')))
+  const cipher = aesGcmCipher(secretKey, config.previousSecretKeys)
+  const delivery = createWebhookDelivery({
+    uow: db.uow, cipher, allowPrivate: config.webhooks.allowPrivate, timeoutMs: config.webhooks.timeoutMs,
+    retrySchedule: config.webhooks.retrySchedule, logger,
+  })
   const app = createTaskportApp({
     uow: db.uow,
-    cipher: aesGcmCipher(secretKey, config.previousSecretKeys),
+    cipher,
+    webhooks: { allowPrivate: config.webhooks.allowPrivate, retrySchedule: config.webhooks.retrySchedule, delivery },
     rateLimit: { max: config.syncRateLimit, ...(redis ? { redis } : {}) },
     authenticate,
     logger,
@@ -93,6 +110,8 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
     server.once('error', reject)
     server.listen(config.port, config.host, () => resolve())
   })
+  // Delivery starts once the server listens: a process that cannot serve does not deliver either.
+  delivery.start()
   const address = server.address() as AddressInfo
   const url = `http://${config.host}:${address.port}`
   return {
@@ -101,6 +120,8 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections?.()
+      // The attempts under way finish (at most TASKPORT_WEBHOOK_TIMEOUT) and are recorded before the database closes.
+      await delivery.stop()
       await redis?.quit().catch(() => undefined)
       await db.close()
     },

@@ -14,6 +14,10 @@ import { randomBytes } from 'node:crypto'
 import { createTaskport } from '../../src/application/taskport.js'
 import { VENDOR_CLIENTS, WEBHOOK_VENDORS } from '../../src/adapters/vendors/index.js'
 import { freshDatabase } from './postgres.js'
+import { cannedLookup } from './dns.js'
+import type { Lookup } from '../../src/adapters/webhooks/address-guard.js'
+import type { DeliveryRunner } from '../../src/adapters/webhooks/delivery-runner.js'
+import { createWebhookDelivery, webhookUrlGuard } from '../../src/main/webhook-delivery.js'
 
 const listen = (server: Server): Promise<number> =>
   new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
@@ -71,6 +75,8 @@ export const startJwks = async (): Promise<JwksServer> => {
 
 export interface ApiServer {
   readonly base: string
+  /** The delivery runner of outgoing webhooks, when the server was started with one. */
+  readonly delivery?: DeliveryRunner
   readonly jwks: JwksServer
   /** Raw SQL on the server's database, to check what HTTP cannot show (hashes at rest, row counts). */
   sql(query: string, params?: unknown[]): Promise<any[]>
@@ -82,13 +88,29 @@ export interface ApiServer {
 export interface ApiOptions {
   readonly rateLimit?: RateLimitOptions
   readonly logger?: HttpLogger
+  /**
+   * Outgoing webhooks. Default: private addresses allowed (receivers listen on 127.0.0.1) and a lookup that knows
+   * no name (no test sends a DNS query). `delivery` starts a delivery runner beside the server.
+   */
+  readonly webhooks?: {
+    readonly allowPrivate?: boolean
+    readonly lookup?: Lookup
+    readonly delivery?: { readonly timeoutMs?: number; readonly retrySchedule?: readonly number[]; readonly pollMs?: number; readonly perEndpoint?: number }
+  }
 }
 
 export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => {
   const jwks = await startJwks()
   const database = await freshDatabase()
   const db = await openDatabase(database.url)
-  const taskport = createTaskport({ uow: db.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, cipher: aesGcmCipher(CREDENTIAL_KEY), webhooks: WEBHOOK_VENDORS, vendors: VENDOR_CLIENTS })
+  const cipher = aesGcmCipher(CREDENTIAL_KEY)
+  const network = { allowPrivate: options.webhooks?.allowPrivate ?? true, lookup: options.webhooks?.lookup ?? cannedLookup().lookup }
+  const d = options.webhooks?.delivery
+  const delivery = d ? createWebhookDelivery({ uow: db.uow, cipher, ...network, ...d }) : undefined
+  const taskport = createTaskport({
+    uow: db.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, cipher, webhooks: WEBHOOK_VENDORS, vendors: VENDOR_CLIENTS,
+    urlGuard: webhookUrlGuard(network), ...(d?.retrySchedule ? { webhookRetrySchedule: d.retrySchedule } : {}), ...(delivery ? { eventNotifier: delivery } : {}),
+  })
   const app = createHttpApp({
     taskport,
     authenticate: jwksAuthenticator({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: 0 }),
@@ -99,8 +121,10 @@ export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => 
   const server = createServer(app.callback())
   const port = await listen(server)
   const base = `http://127.0.0.1:${port}`
+  delivery?.start()
   return {
     base,
+    ...(delivery ? { delivery } : {}),
     jwks,
     sql: (query, params = []) => db.orm.em.getConnection().execute(query, params),
     call: async (method, path, callOptions = {}) => {
@@ -122,6 +146,7 @@ export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => 
     },
     stop: async () => {
       await close(server)
+      await delivery?.stop()
       await db.close()
       await database.drop()
       await jwks.stop()

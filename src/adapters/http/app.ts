@@ -15,6 +15,7 @@ import { taskRoutes } from './task-routes.js'
 import { taskSyncRateLimit, type RateLimitOptions } from './rate-limit.js'
 import { bearerToken, syncRoutes, TASK_SYNC_PATH } from './sync-routes.js'
 import { integrationRoutes } from './integration-routes.js'
+import { webhookRoutes } from './webhook-routes.js'
 import { RAW_TOKEN_PATTERN } from '../../domain/index.js'
 import { isIdText } from './decode.js'
 
@@ -103,6 +104,7 @@ export const createRouter = (deps: HttpDeps): Router => {
   taskRoutes(router, deps.taskport)
   syncRoutes(router, deps.taskport)
   integrationRoutes(router, deps.taskport)
+  webhookRoutes(router, deps.taskport)
   return router
 }
 

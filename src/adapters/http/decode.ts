@@ -99,6 +99,10 @@ export const CreateIntegrationC = t.intersection([
 
 export const PushTasksC = t.type({ task_ids: t.array(IdC) })
 
+export const WebhookFieldsC = t.partial({ events: t.array(t.string), description: nullable(t.string), is_active: t.boolean })
+export const CreateWebhookC = t.intersection([t.type({ url: t.string }), WebhookFieldsC])
+export const UpdateWebhookC = t.intersection([t.partial({ url: t.string }), WebhookFieldsC])
+
 export const SyncSourceC = t.keyof({ jira: null, linear: null, github: null, custom: null })
 export const TaskSyncC = t.intersection([
   t.type({ source: SyncSourceC, external_id: t.string, name: t.string }),

@@ -3,8 +3,9 @@
 import type * as t from 'io-ts'
 import {
   AddMemberC, AssignC, ChangeRoleC, ChangeStatusC, CreateApiTokenC, CreateIntegrationC, PushTasksC, CreateProjectC, CreateTaskC, ProgressC, RegisterAgentC,
-  RejectC, TaskSyncC, UpdateAgentC, UpdateProjectC, UpdateTaskC,
+  RejectC, TaskSyncC, UpdateAgentC, UpdateProjectC, UpdateTaskC, CreateWebhookC, UpdateWebhookC,
 } from './decode.js'
+import { EVENT_TYPES } from '../../domain/index.js'
 import { toJsonSchema, type JsonSchema } from './json-schema.js'
 
 const str = { type: 'string' }
@@ -67,8 +68,26 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   }),
   SyncResult: obj({ task_id: int, short_id: str, created: { type: 'boolean' }, warnings: { type: 'array', items: str, description: 'What could not be applied as sent: a stale push, an unmapped status, a pending assignee or parent, a value cut to the sync limits' } }),
   WebhookIgnored: obj({ ignored: str }),
+  WebhookEndpoint: obj({
+    id: { type: 'string', format: 'uuid' }, project_id: int, url: { type: 'string', format: 'uri', maxLength: 2048 },
+    events: { type: 'array', items: { type: 'string', description: `an event type (${EVENT_TYPES.join(', ')}), <entity>.* or *` } },
+    description: nstr, is_active: { type: 'boolean' }, disabled_reason: nstr, created_at: time, updated_at: time,
+  }),
+  Delivery: obj({
+    id: { type: 'string', format: 'uuid' }, endpoint_id: { type: 'string', format: 'uuid' }, event_id: str, event_type: { type: 'string', enum: [...EVENT_TYPES] },
+    status: { type: 'string', enum: ['pending', 'succeeded', 'failed'] }, attempts: int, next_attempt_at: ntime, last_status_code: nint,
+    last_error: nstr, created_at: time, delivered_at: ntime,
+  }),
+  DeliveryAccepted: obj({ delivery_id: { type: 'string', format: 'uuid' } }),
 }
 SCHEMAS.CreatedIntegration = { allOf: [ref('Integration'), obj({ webhook_secret: { type: 'string', description: 'Shown once: vendors sign webhooks with it' } })] }
+SCHEMAS.CreatedWebhook = { allOf: [ref('WebhookEndpoint'), obj({ secret: { type: 'string', pattern: '^whsec_', description: 'Shown once: whsec_ + base64 of 32 random bytes; deliveries are signed with it (Standard Webhooks)' } })] }
+SCHEMAS.DeliveryDetail = {
+  allOf: [ref('Delivery'), obj({
+    request_body: { type: 'string', description: 'The exact body sent on every attempt' },
+    attempt_log: { type: 'array', items: obj({ at: time, status_code: nint, duration_ms: int, error: nstr, response_excerpt: { type: 'string', description: 'At most 1 KiB of the response body' } }) },
+  })],
+}
 SCHEMAS.TaskDetail = { allOf: [ref('Task'), obj({ subtasks: { type: 'array', items: ref('Task') }, recent_audit: { type: 'array', items: ref('AuditEntry') } })] }
 
 const page = (item: string) => obj({ items: { type: 'array', items: ref(item) }, next_cursor: nstr })
@@ -153,6 +172,15 @@ export const ROUTES: readonly Route[] = [
       'application/x-www-form-urlencoded': { schema: obj({ payload: { type: 'string', description: 'The JSON payload' } }) },
     },
     status: 200, response: ref('SyncResult'), alsoStatus: 202, alsoResponse: ref('WebhookIgnored'), errors: [400, 401, 404, 413, 503], public: true },
+  { method: 'post', path: '/api/projects/{pid}/webhooks', summary: 'Subscribe an endpoint to the project\'s events (admin+); the signing secret is shown once', description: 'The URL must be http(s), at most 2,048 characters, and its host must not be or resolve to a loopback, private, link-local, unique-local or unspecified address (unless TASKPORT_WEBHOOK_ALLOW_PRIVATE=true). `events` defaults to ["*"]; an unknown type is a 400.', body: CreateWebhookC, status: 201, response: ref('CreatedWebhook'), errors: [...W, 413, 503] },
+  { method: 'get', path: '/api/projects/{pid}/webhooks', summary: 'Webhook endpoints of a project (admin+), never their secrets', status: 200, response: page('WebhookEndpoint'), query: PAGE, errors: W },
+  { method: 'get', path: '/api/projects/{pid}/webhooks/{wid}', summary: 'A webhook endpoint (admin+)', status: 200, response: ref('WebhookEndpoint'), errors: [401, 403, 404] },
+  { method: 'patch', path: '/api/projects/{pid}/webhooks/{wid}', summary: 'Change a webhook endpoint (admin+); re-activating clears its failure state', body: UpdateWebhookC, status: 200, response: ref('WebhookEndpoint'), errors: [...W, 413, 503] },
+  { method: 'delete', path: '/api/projects/{pid}/webhooks/{wid}', summary: 'Delete a webhook endpoint (admin+); its pending deliveries are dropped', status: 204, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/projects/{pid}/webhooks/{wid}/ping', summary: 'Queue one webhook.ping event for this endpoint only (admin+)', status: 202, response: ref('DeliveryAccepted'), errors: [401, 403, 404, 409] },
+  { method: 'get', path: '/api/projects/{pid}/webhooks/{wid}/deliveries', summary: 'Deliveries to an endpoint, newest first (admin+); filter status', status: 200, response: page('Delivery'), query: [...PAGE, 'status'], errors: W },
+  { method: 'get', path: '/api/projects/{pid}/webhooks/{wid}/deliveries/{did}', summary: 'A delivery with its request body and attempts (admin+)', status: 200, response: ref('DeliveryDetail'), errors: [401, 403, 404] },
+  { method: 'post', path: '/api/projects/{pid}/webhooks/{wid}/deliveries/{did}/redeliver', summary: 'One more attempt now, same event id and body (admin+)', status: 202, response: ref('DeliveryAccepted'), errors: [401, 403, 404, 409] },
   { method: 'get', path: '/api/audit', summary: 'Entries by one actor across the caller projects', status: 200, response: page('AuditEntry'), query: [...PAGE, 'actor_id'], errors: [400, 401] },
 ]
 
@@ -165,7 +193,7 @@ const REASONS: Record<number, string> = {
 export const openApiDocument = (): Record<string, unknown> => {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const r of ROUTES) {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: m[1] === 'token_id' || m[1] === 'iid' ? { type: 'string', format: 'uuid' } : int }))
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: ['token_id', 'iid', 'wid', 'did'].includes(m[1] ?? '') ? { type: 'string', format: 'uuid' } : int }))
     const query = (r.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 200 } : str }))
     const responses: Record<string, unknown> = {
       [String(r.status)]: r.response ? { description: 'Success', content: { 'application/json': { schema: r.response } } } : { description: 'Success' },

@@ -8,6 +8,7 @@ export const randomIds: IdGenerator = { uuid: () => randomUUID() }
 
 export const nodeTokenSecrets: TokenSecrets = {
   generate: () => randomBytes(32).toString('hex'),
+  webhookSecret: () => `whsec_${randomBytes(32).toString('base64')}`,
   hash: (raw) => createHash('sha256').update(raw, 'utf8').digest('hex'),
   equals: (a, b) => {
     const x = Buffer.from(a, 'utf8')

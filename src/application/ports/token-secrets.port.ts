@@ -4,6 +4,8 @@ export interface TokenSecrets {
   generate(): string
   /** Hex SHA-256 of a raw token. */
   hash(raw: string): string
+  /** A signing secret for outgoing webhooks: `whsec_` + base64 of 32 random bytes (Standard Webhooks). */
+  webhookSecret(): string
   /** Constant-time equality of two hashes. */
   equals(a: string, b: string): boolean
 }

@@ -7,6 +7,7 @@ import type { IntegrationReader, IntegrationWriter } from './integration-store.p
 import type { MemberReader, MemberWriter } from './member-store.port.js'
 import type { ProjectReader, ProjectWriter } from './project-store.port.js'
 import type { TaskReader, TaskWriter } from './task-store.port.js'
+import type { WebhookReader, WebhookWriter } from './webhook-store.port.js'
 import type { WorkerReader, WorkerWriter } from './worker-store.port.js'
 
 /** The stores as seen inside one transaction. */
@@ -19,6 +20,7 @@ export interface Stores {
   readonly tokens: ApiTokenReader & ApiTokenWriter
   readonly integrations: IntegrationReader & IntegrationWriter
   readonly audit: AuditReader & AuditWriter
+  readonly webhooks: WebhookReader & WebhookWriter
 }
 
 export interface UnitOfWork {

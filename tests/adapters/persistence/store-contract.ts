@@ -5,10 +5,12 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { suite, type Test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { ConcurrentUpdate, UniqueViolation, type Stores, type UnitOfWork } from '../../../src/application/index.js'
 import {
-  auditEntry, type ApiToken, type AuditActor, type Integration, type ExternalLink, type Membership, type NewExternalLink, type NewProject, type NewTask,
-  type NewWorker, type Project, type Role, type Task, type Worker,
+  ConcurrentUpdate, UniqueViolation, type ClaimRequest, type OutboxEvent, type Stores, type StoredDelivery, type UnitOfWork,
+} from '../../../src/application/index.js'
+import {
+  auditEntry, type ApiToken, type AuditActor, type DeliveryAttempt, type Integration, type ExternalLink, type Membership, type NewExternalLink,
+  type NewProject, type NewTask, type NewWorker, type Project, type Role, type Task, type WebhookEndpoint, type Worker,
 } from '../../../src/domain/index.js'
 
 export interface StoreHarness {
@@ -48,7 +50,7 @@ export const newLink = (projectId: number, taskId: number, o: Partial<NewExterna
   pendingParentExternalId: null, sourceUpdatedAt: null, createdAt: T0, updatedAt: T0, ...o,
 })
 
-const uuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
+export const uuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
 
 export const newToken = (projectId: number, createdById: number | null, o: Partial<ApiToken> = {}): ApiToken => {
   const n = next()
@@ -59,6 +61,23 @@ export const newToken = (projectId: number, createdById: number | null, o: Parti
 }
 
 const membership = (projectId: number, workerId: number, role: Role = 'member', joinedAt = T0): Membership => ({ projectId, workerId, role, joinedAt })
+
+export const newEndpoint = (projectId: number, createdById: number | null, o: Partial<WebhookEndpoint> = {}): WebhookEndpoint => ({
+  id: uuid(0x90000 + next()), projectId, url: 'https://hooks.example.com/taskport', events: ['task.*', 'project.updated'], description: null,
+  isActive: true, disabledReason: null, secretSealed: 'v1.k.iv.tag.whsec', createdById, createdAt: T0, updatedAt: T0, failingSince: null,
+  lastSuccessAt: null, ...o,
+})
+
+export const newEvent = (projectId: number, o: Partial<OutboxEvent> = {}): OutboxEvent => {
+  const n = next()
+  const id = `evt_${n.toString(16).padStart(32, '0')}`
+  return { id, projectId, type: 'task.created', sequence: n, body: JSON.stringify({ id, type: 'task.created', data: { n } }), createdAt: T0, ...o }
+}
+
+export const newDelivery = (endpointId: string, event: OutboxEvent, o: Partial<StoredDelivery> = {}): StoredDelivery => ({
+  id: uuid(0xa0000 + next()), endpointId, eventId: event.id, eventType: event.type, status: 'pending', attempts: 0, nextAttemptAt: event.createdAt,
+  lastStatusCode: null, lastError: null, createdAt: event.createdAt, deliveredAt: null, onDemand: false, ...o,
+})
 
 /** Runs `work` in a transaction that commits, and returns what it returned. */
 const commit = async <A>(uow: UnitOfWork, work: (s: Stores) => Promise<A>): Promise<A> => {
@@ -95,7 +114,7 @@ const ids = (rows: readonly { readonly id: number }[]): number[] => rows.map((r)
 const sorted = (values: readonly number[]): number[] => [...values].sort((a, b) => a - b)
 
 /** A project with its owner, as most cases need one. */
-const seed = async (uow: UnitOfWork): Promise<{ project: Project; owner: Worker }> =>
+export const seed = async (uow: UnitOfWork): Promise<{ project: Project; owner: Worker }> =>
   commit(uow, async (s) => {
     const owner = await s.workers.insert(newHuman())
     const project = await s.projects.insert(newProject({ ownerId: owner.id }))
@@ -875,6 +894,397 @@ export const storeContract = (name: string, makeHarness: () => Promise<StoreHarn
   })
 
   integrations.run()
+
+  // ------------------------------------------------------------------------------------------------ webhooks
+  const webhooks = make('outgoing webhooks')
+
+  const claim = (uow: UnitOfWork, o: Partial<ClaimRequest> & Pick<ClaimRequest, 'now'>) =>
+    commit(uow, (s) => s.webhooks.claimDue({ leaseUntil: new Date(o.now.getTime() + 60_000), claimToken: uuid(0xc0000 + next()), limit: 100, perEndpoint: 100, ...o }))
+  const claimedIds = (claimed: readonly { readonly delivery: StoredDelivery }[]) => claimed.map((c) => c.delivery.id)
+  /** One event with one delivery per endpoint, due at `dueAt`. */
+  const enqueueOne = async (uow: UnitOfWork, projectId: number, endpointIds: readonly string[], dueAt: Date, o: Partial<StoredDelivery> = {}) => {
+    const event = newEvent(projectId, { createdAt: dueAt })
+    const deliveries = endpointIds.map((id) => newDelivery(id, event, { nextAttemptAt: dueAt, ...o }))
+    await commit(uow, (s) => s.webhooks.enqueue([event], deliveries))
+    return { event, deliveries }
+  }
+
+  webhooks('endpoints: insert, by id (undefined for an unknown id or a non-UUID), update, keyset by (created_at, id), unique id', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const other = await commit(h.uow, (s) => s.projects.insert(newProject({ ownerId: owner.id })))
+    const a = newEndpoint(project.id, owner.id, { id: uuid(0x7001), createdAt: at(2), updatedAt: at(2), events: ['task.*', 'member.added', '*'] })
+    const b = newEndpoint(project.id, null, {
+      id: uuid(0x7000), createdAt: at(2), isActive: false, disabledReason: 'the endpoint answered 410 Gone', description: 'CI "hook" é',
+      failingSince: at(3), lastSuccessAt: at(1),
+    })
+    const c = newEndpoint(project.id, owner.id, { id: uuid(0x6000), createdAt: at(1) })
+    const d = newEndpoint(other.id, owner.id, { createdAt: at(0) })
+    await commit(h.uow, async (s) => {
+      for (const e of [a, b, c, d]) await s.webhooks.insertEndpoint(e)
+    })
+    await commit(h.uow, async (s) => {
+      assert.equal(await s.webhooks.endpoint(a.id), a)
+      assert.equal(await s.webhooks.endpoint(b.id), b)
+      assert.is(await s.webhooks.endpoint(uuid(0xfffff)), undefined)
+      assert.is(await s.webhooks.endpoint('not-a-uuid'), undefined)
+      assert.equal(await s.webhooks.endpoints(project.id, { limit: 10 }), [c, b, a])
+      assert.equal(await s.webhooks.endpoints(project.id, { limit: 2 }), [c, b])
+      assert.equal(await s.webhooks.endpoints(project.id, { limit: 2, after: { createdAt: b.createdAt, id: b.id } }), [a])
+      assert.equal(await s.webhooks.endpoints(project.id, { limit: 2, after: { createdAt: a.createdAt, id: a.id } }), [])
+      assert.equal(await s.webhooks.endpoints(other.id, { limit: 10 }), [d])
+      assert.equal(await s.webhooks.endpoints(987654, { limit: 10 }), [])
+    })
+    const changed: WebhookEndpoint = {
+      ...a, url: 'https://other.example.com/h?x=1', events: ['project.updated'], description: 'now described', isActive: false,
+      disabledReason: 'no successful delivery for 5 days', secretSealed: 'v1.k.iv.tag.rotated', updatedAt: at(9), failingSince: at(4), lastSuccessAt: at(3),
+    }
+    await commit(h.uow, (s) => s.webhooks.updateEndpoint(changed))
+    assert.equal(await commit(h.uow, (s) => s.webhooks.endpoint(a.id)), changed)
+    await throwsUnique('webhook_endpoint', () => commit(h.uow, (s) => s.webhooks.insertEndpoint({ ...c, url: 'https://dup.example.com' })))
+    assert.equal(await commit(h.uow, (s) => s.webhooks.endpoint(c.id)), c)
+  })
+
+  webhooks('activeEndpoints: only the active endpoints of the given projects; [] for no projects', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const [p2, p3] = await commit(h.uow, async (s) => [await s.projects.insert(newProject({ ownerId: owner.id })), await s.projects.insert(newProject({ ownerId: owner.id }))])
+    assert.ok(p2 && p3)
+    const a = newEndpoint(project.id, owner.id, { createdAt: at(1) })
+    const b = newEndpoint(project.id, owner.id, { createdAt: at(2), isActive: false, disabledReason: 'x' })
+    const c = newEndpoint(p2.id, owner.id, { createdAt: at(3) })
+    const d = newEndpoint(p3.id, owner.id, { createdAt: at(4) })
+    await commit(h.uow, async (s) => {
+      for (const e of [a, b, c, d]) await s.webhooks.insertEndpoint(e)
+    })
+    await commit(h.uow, async (s) => {
+      const active = async (projectIds: number[]) => (await s.webhooks.activeEndpoints(projectIds)).map((e) => e.id).sort()
+      assert.equal(await active([project.id, p2.id]), [a.id, c.id].sort())
+      assert.equal(await active([p3.id]), [d.id])
+      assert.equal(await active([]), [])
+      assert.equal(await active([987654]), [])
+      assert.equal(await s.webhooks.activeEndpoints([project.id]), [a])
+    })
+  })
+
+  webhooks('enqueue writes the events and their deliveries, bodies byte for byte; empty lists write nothing; a rollback keeps none', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newEndpoint(project.id, owner.id)
+    const b = newEndpoint(project.id, owner.id)
+    await commit(h.uow, async (s) => {
+      await s.webhooks.insertEndpoint(a)
+      await s.webhooks.insertEndpoint(b)
+    })
+    await commit(h.uow, (s) => s.webhooks.enqueue([], []))
+    const e1 = newEvent(project.id, { body: JSON.stringify({ name: 'é "quoted" \\ back\nslash 😀 {}', n: [1, null] }), sequence: 42, createdAt: at(1) })
+    const e2 = newEvent(project.id, { type: 'webhook.ping', sequence: null, createdAt: at(2) })
+    const d1 = newDelivery(a.id, e1, { nextAttemptAt: at(1) })
+    const d2 = newDelivery(b.id, e1, { nextAttemptAt: at(1) })
+    const d3 = newDelivery(a.id, e2, { nextAttemptAt: at(2) })
+    await commit(h.uow, (s) => s.webhooks.enqueue([e1, e2], [d1, d2, d3]))
+    await commit(h.uow, async (s) => {
+      for (const d of [d1, d2, d3]) assert.equal(await s.webhooks.delivery(d.id), d)
+      assert.is(await s.webhooks.eventBody(e1.id), e1.body)
+      assert.is(await s.webhooks.eventBody(e2.id), e2.body)
+      assert.is(await s.webhooks.eventBody('evt_nope'), undefined)
+      assert.is(await s.webhooks.delivery(uuid(0xfffff)), undefined)
+      assert.is(await s.webhooks.delivery('not-a-uuid'), undefined)
+      assert.equal((await s.webhooks.deliveries(a.id, undefined, { limit: 10 })).map((d) => d.id), [d3.id, d1.id])
+    })
+    const e3 = newEvent(project.id)
+    const d4 = newDelivery(a.id, e3)
+    await rollback(h.uow, (s) => s.webhooks.enqueue([e3], [d4]))
+    await commit(h.uow, async (s) => {
+      assert.is(await s.webhooks.eventBody(e3.id), undefined)
+      assert.is(await s.webhooks.delivery(d4.id), undefined)
+    })
+  })
+
+  webhooks('deliveries: an endpoint\'s, newest first by (created_at, id), keyset pages, optional status; [] for unknown ids', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newEndpoint(project.id, owner.id)
+    const b = newEndpoint(project.id, owner.id)
+    await commit(h.uow, async (s) => {
+      await s.webhooks.insertEndpoint(a)
+      await s.webhooks.insertEndpoint(b)
+    })
+    const e1 = newEvent(project.id, { createdAt: at(1) })
+    const e2 = newEvent(project.id, { createdAt: at(2) })
+    const e3 = newEvent(project.id, { createdAt: at(3) })
+    const d1 = newDelivery(a.id, e1)
+    const d2 = newDelivery(a.id, e2, { id: uuid(0xb002) })
+    const d3 = newDelivery(a.id, e2, { id: uuid(0xb001) })
+    const d4 = newDelivery(a.id, e3)
+    const d5 = newDelivery(b.id, e3)
+    await commit(h.uow, (s) => s.webhooks.enqueue([e1, e2, e3], [d1, d2, d3, d4, d5]))
+    const succeeded: StoredDelivery = { ...d2, status: 'succeeded', attempts: 1, nextAttemptAt: null, lastStatusCode: 204, deliveredAt: at(5) }
+    const failed: StoredDelivery = { ...d3, status: 'failed', attempts: 8, nextAttemptAt: null, lastStatusCode: 500, lastError: 'the endpoint answered 500' }
+    await commit(h.uow, async (s) => {
+      assert.ok(await s.webhooks.updateDelivery(succeeded, null))
+      assert.ok(await s.webhooks.updateDelivery(failed, null))
+    })
+    await commit(h.uow, async (s) => {
+      const list = async (status: StoredDelivery['status'] | undefined, limit: number, after?: StoredDelivery) =>
+        s.webhooks.deliveries(a.id, status, after ? { limit, after: { createdAt: after.createdAt, id: after.id } } : { limit })
+      assert.equal(await list(undefined, 10), [d4, succeeded, failed, d1])
+      assert.equal(await list(undefined, 2), [d4, succeeded])
+      assert.equal(await list(undefined, 2, succeeded), [failed, d1])
+      assert.equal(await list(undefined, 2, d1), [])
+      assert.equal(await list('pending', 10), [d4, d1])
+      assert.equal(await list('pending', 10, d4), [d1])
+      assert.equal(await list('succeeded', 10), [succeeded])
+      assert.equal(await list('failed', 10, failed), [])
+      assert.equal(await s.webhooks.deliveries(b.id, undefined, { limit: 10 }), [d5])
+      assert.equal(await s.webhooks.deliveries(uuid(0xfffff), undefined, { limit: 10 }), [])
+      assert.equal(await s.webhooks.deliveries('not-a-uuid', 'pending', { limit: 10 }), [])
+    })
+  })
+
+  webhooks('claimDue: pending, due, not leased, endpoint active; oldest due first; returns the endpoint, the body and the token', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newEndpoint(project.id, owner.id, { createdAt: at(1) })
+    const b = newEndpoint(project.id, owner.id, { createdAt: at(2) })
+    const off = newEndpoint(project.id, owner.id, { isActive: false, disabledReason: 'the endpoint answered 410 Gone' })
+    await commit(h.uow, async (s) => {
+      for (const e of [a, b, off]) await s.webhooks.insertEndpoint(e)
+    })
+    const { deliveries: [a1] } = await enqueueOne(h.uow, project.id, [a.id], at(3))
+    const { deliveries: [a2] } = await enqueueOne(h.uow, project.id, [a.id], at(1))
+    const { deliveries: [a3] } = await enqueueOne(h.uow, project.id, [a.id], at(50))
+    const { deliveries: [b1, offDelivery] } = await enqueueOne(h.uow, project.id, [b.id, off.id], at(2))
+    const { deliveries: [never] } = await enqueueOne(h.uow, project.id, [b.id], at(0), { nextAttemptAt: null })
+    const { deliveries: [done] } = await enqueueOne(h.uow, project.id, [b.id], at(0))
+    assert.ok(a1 && a2 && a3 && b1 && offDelivery && never && done)
+    const finished: StoredDelivery = { ...done, status: 'succeeded', attempts: 1, nextAttemptAt: at(0), deliveredAt: at(1), lastStatusCode: 200 }
+    await commit(h.uow, (s) => s.webhooks.updateDelivery(finished, null))
+
+    const token = uuid(0xc1)
+    const claimed = await claim(h.uow, { now: at(10), leaseUntil: at(70), claimToken: token })
+    assert.equal(claimedIds(claimed), [a2.id, b1.id, a1.id])
+    const bodies = await commit(h.uow, async (s) => {
+      const read: (string | undefined)[] = []
+      for (const c of claimed) read.push(await s.webhooks.eventBody(c.delivery.eventId))
+      return read
+    })
+    assert.equal(claimed.map((c) => c.body), bodies)
+    assert.equal(claimed.map((c) => c.endpoint), [a, b, a])
+    assert.equal(claimed.map((c) => c.delivery), [a2, b1, a1])
+    assert.ok(claimed.every((c) => c.claimToken === token))
+    // Leased now: nobody claims them again before the lease ends; the rest is still not due.
+    assert.equal(await claim(h.uow, { now: at(49) }), [])
+    assert.equal(claimedIds(await claim(h.uow, { now: at(50), leaseUntil: at(51) })), [a3.id])
+    // A claim writes nothing but the lease: the stored delivery reads the same.
+    assert.equal(await commit(h.uow, (s) => s.webhooks.delivery(a2.id)), a2)
+    assert.equal(await claim(h.uow, { now: at(10), limit: 0 }), [])
+  })
+
+  webhooks('claimDue: at most `limit` in all and `perEndpoint` in flight per endpoint, counting leases already held', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newEndpoint(project.id, owner.id)
+    const b = newEndpoint(project.id, owner.id)
+    await commit(h.uow, async (s) => {
+      await s.webhooks.insertEndpoint(a)
+      await s.webhooks.insertEndpoint(b)
+    })
+    const as: StoredDelivery[] = []
+    const bs: StoredDelivery[] = []
+    for (let i = 1; i <= 5; i += 1) as.push(...(await enqueueOne(h.uow, project.id, [a.id], at(i))).deliveries)
+    for (let i = 6; i <= 7; i += 1) bs.push(...(await enqueueOne(h.uow, project.id, [b.id], at(i))).deliveries)
+    const [a1, a2, a3, a4] = as
+    const [b1, b2] = bs
+    assert.ok(a1 && a2 && a3 && a4 && b1 && b2)
+    const first = await claim(h.uow, { now: at(10), limit: 3, perEndpoint: 2 })
+    assert.equal(claimedIds(first), [a1.id, a2.id, b1.id])
+    // a has 2 in flight (no room at 2), b has 1.
+    assert.equal(claimedIds(await claim(h.uow, { now: at(11), perEndpoint: 2 })), [b2.id])
+    assert.equal(claimedIds(await claim(h.uow, { now: at(11), perEndpoint: 2 })), [])
+    assert.equal(claimedIds(await claim(h.uow, { now: at(12), perEndpoint: 3 })), [a3.id])
+    // Recording a1's attempt releases its place.
+    const token = first[0]?.claimToken ?? ''
+    assert.ok(await commit(h.uow, (s) => s.webhooks.updateDelivery({ ...a1, status: 'succeeded', attempts: 1, nextAttemptAt: null, deliveredAt: at(12) }, token)))
+    assert.equal(claimedIds(await claim(h.uow, { now: at(13), perEndpoint: 3 })), [a4.id])
+    assert.equal(claimedIds(await claim(h.uow, { now: at(13), perEndpoint: 0 })), [])
+  })
+
+  webhooks('an expired lease is claimed again with a new token; the old claim can no longer write; expired leases are not in flight', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newEndpoint(project.id, owner.id)
+    await commit(h.uow, (s) => s.webhooks.insertEndpoint(a))
+    const { deliveries: [d1] } = await enqueueOne(h.uow, project.id, [a.id], at(1))
+    const { deliveries: [d2] } = await enqueueOne(h.uow, project.id, [a.id], at(2))
+    assert.ok(d1 && d2)
+    const old = uuid(0xc01)
+    const renewed = uuid(0xc02)
+    assert.equal(claimedIds(await claim(h.uow, { now: at(10), leaseUntil: at(40), claimToken: old, perEndpoint: 1 })), [d1.id])
+    assert.equal(await claim(h.uow, { now: at(39), perEndpoint: 1 }), [])
+    // At claimed_until the lease has run out: the oldest due delivery (d1 again) goes to the new claim.
+    const again = await claim(h.uow, { now: at(40), leaseUntil: at(100), claimToken: renewed, perEndpoint: 1 })
+    assert.equal(claimedIds(again), [d1.id])
+    assert.is(again[0]?.claimToken, renewed)
+    const attempted: StoredDelivery = { ...d1, status: 'pending', attempts: 1, nextAttemptAt: at(300), lastStatusCode: 503, lastError: 'the endpoint answered 503' }
+    assert.is(await commit(h.uow, (s) => s.webhooks.updateDelivery(attempted, old)), false)
+    assert.is(await commit(h.uow, (s) => s.webhooks.updateDelivery(attempted, 'not-a-uuid')), false)
+    assert.equal(await commit(h.uow, (s) => s.webhooks.delivery(d1.id)), d1)
+    assert.is(await commit(h.uow, (s) => s.webhooks.updateDelivery(attempted, renewed)), true)
+    assert.equal(await commit(h.uow, (s) => s.webhooks.delivery(d1.id)), attempted)
+    // Released: the same token cannot write twice.
+    assert.is(await commit(h.uow, (s) => s.webhooks.updateDelivery({ ...attempted, attempts: 2 }, renewed)), false)
+    assert.equal(claimedIds(await claim(h.uow, { now: at(41), perEndpoint: 1 })), [d2.id])
+  })
+
+  webhooks('updateDelivery with null writes whatever holds the delivery (a redelivery) and releases the claim', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newEndpoint(project.id, owner.id)
+    await commit(h.uow, (s) => s.webhooks.insertEndpoint(a))
+    const { deliveries: [d] } = await enqueueOne(h.uow, project.id, [a.id], at(1))
+    assert.ok(d)
+    const [held] = await claim(h.uow, { now: at(10), leaseUntil: at(70) })
+    assert.ok(held)
+    const redelivered: StoredDelivery = { ...d, status: 'pending', attempts: 3, nextAttemptAt: at(20), lastStatusCode: 500, lastError: 'e', deliveredAt: at(5), onDemand: true }
+    assert.is(await commit(h.uow, (s) => s.webhooks.updateDelivery(redelivered, null)), true)
+    assert.equal(await commit(h.uow, (s) => s.webhooks.delivery(d.id)), redelivered)
+    assert.is(await commit(h.uow, (s) => s.webhooks.updateDelivery(d, held.claimToken)), false)
+    // The claim is gone with it: due again at 20, long before the old lease ends.
+    assert.equal(claimedIds(await claim(h.uow, { now: at(20), perEndpoint: 1 })), [d.id])
+  })
+
+  webhooks('deliveries of an inactive endpoint are never claimed; re-enabled, they are', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newEndpoint(project.id, owner.id)
+    const b = newEndpoint(project.id, owner.id)
+    await commit(h.uow, async (s) => {
+      await s.webhooks.insertEndpoint(a)
+      await s.webhooks.insertEndpoint(b)
+    })
+    const { deliveries: [da, db] } = await enqueueOne(h.uow, project.id, [a.id, b.id], at(1))
+    assert.ok(da && db)
+    await commit(h.uow, (s) => s.webhooks.updateEndpoint({ ...a, isActive: false, disabledReason: 'paused', updatedAt: at(2) }))
+    assert.ok(await commit(h.uow, (s) => s.webhooks.updateEndpointHealth(b.id, { lastSuccessAt: null, failingSince: at(0), disabledReason: 'gone', now: at(2) })))
+    assert.equal(await claim(h.uow, { now: at(10) }), [])
+    await commit(h.uow, (s) => s.webhooks.updateEndpoint({ ...a, isActive: true, updatedAt: at(11) }))
+    assert.equal(claimedIds(await claim(h.uow, { now: at(12) })), [da.id])
+  })
+
+  webhooks('updateEndpointHealth: writes only the health; disables an active endpoint once and says so', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newEndpoint(project.id, owner.id, { description: 'kept', updatedAt: at(1) })
+    await commit(h.uow, (s) => s.webhooks.insertEndpoint(a))
+    const health = (x: Parameters<Stores['webhooks']['updateEndpointHealth']>[1], id = a.id) => commit(h.uow, (s) => s.webhooks.updateEndpointHealth(id, x))
+    const read = () => commit(h.uow, (s) => s.webhooks.endpoint(a.id))
+    assert.is(await health({ lastSuccessAt: at(5), failingSince: null, now: at(6) }), false)
+    assert.equal(await read(), { ...a, lastSuccessAt: at(5) })
+    assert.is(await health({ lastSuccessAt: at(5), failingSince: at(7), disabledReason: 'the endpoint answered 410 Gone', now: at(8) }), true)
+    const disabled = { ...a, lastSuccessAt: at(5), failingSince: at(7), isActive: false, disabledReason: 'the endpoint answered 410 Gone', updatedAt: at(8) }
+    assert.equal(await read(), disabled)
+    // Already inactive: the health is written, the reason and updated_at stay, and this call did not disable it.
+    assert.is(await health({ lastSuccessAt: null, failingSince: at(9), disabledReason: 'no successful delivery for 5 days', now: at(10) }), false)
+    assert.equal(await read(), { ...disabled, lastSuccessAt: null, failingSince: at(9) })
+    assert.is(await health({ lastSuccessAt: null, failingSince: null, disabledReason: 'x', now: at(10) }, uuid(0xfffff)), false)
+    assert.is(await health({ lastSuccessAt: null, failingSince: null, now: at(10) }, 'not-a-uuid'), false)
+  })
+
+  webhooks('attempts: oldest first, every field kept; [] for unknown deliveries', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newEndpoint(project.id, owner.id)
+    await commit(h.uow, (s) => s.webhooks.insertEndpoint(a))
+    const { deliveries: [d, other] } = await enqueueOne(h.uow, project.id, [a.id, a.id], at(1))
+    assert.ok(d && other)
+    const attempts: DeliveryAttempt[] = [
+      { at: at(1), statusCode: null, durationMs: 10_000, error: 'timeout after 10s', responseExcerpt: '' },
+      { at: at(6), statusCode: 500, durationMs: 12, error: null, responseExcerpt: '{"error":"é \\"x\\""}' },
+      { at: at(306), statusCode: 204, durationMs: 3, error: null, responseExcerpt: 'ok' },
+    ]
+    for (const attempt of attempts) await commit(h.uow, (s) => s.webhooks.addAttempt(d.id, attempt))
+    await commit(h.uow, async (s) => {
+      assert.equal(await s.webhooks.attempts(d.id), attempts)
+      assert.equal(await s.webhooks.attempts(other.id), [])
+      assert.equal(await s.webhooks.attempts(uuid(0xfffff)), [])
+      assert.equal(await s.webhooks.attempts('not-a-uuid'), [])
+    })
+  })
+
+  webhooks('deleteEndpoint takes its deliveries and their attempts; other endpoints and the events stay', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newEndpoint(project.id, owner.id)
+    const b = newEndpoint(project.id, owner.id)
+    await commit(h.uow, async (s) => {
+      await s.webhooks.insertEndpoint(a)
+      await s.webhooks.insertEndpoint(b)
+    })
+    const { event, deliveries: [da, db] } = await enqueueOne(h.uow, project.id, [a.id, b.id], at(1))
+    assert.ok(da && db)
+    const attempt: DeliveryAttempt = { at: at(2), statusCode: 500, durationMs: 5, error: null, responseExcerpt: 'no' }
+    await commit(h.uow, async (s) => {
+      await s.webhooks.addAttempt(da.id, attempt)
+      await s.webhooks.addAttempt(db.id, attempt)
+    })
+    await commit(h.uow, (s) => s.webhooks.deleteEndpoint(a.id))
+    await commit(h.uow, (s) => s.webhooks.deleteEndpoint('not-a-uuid'))
+    await commit(h.uow, async (s) => {
+      assert.is(await s.webhooks.endpoint(a.id), undefined)
+      assert.is(await s.webhooks.delivery(da.id), undefined)
+      assert.equal(await s.webhooks.attempts(da.id), [])
+      assert.equal(await s.webhooks.deliveries(a.id, undefined, { limit: 10 }), [])
+      assert.equal(await s.webhooks.endpoint(b.id), b)
+      assert.equal(await s.webhooks.delivery(db.id), db)
+      assert.equal(await s.webhooks.attempts(db.id), [attempt])
+      assert.is(await s.webhooks.eventBody(event.id), event.body)
+    })
+    assert.equal(claimedIds(await claim(h.uow, { now: at(10) })), [db.id])
+  })
+
+  webhooks('a deleted project takes its endpoints, events and deliveries; a deleted worker leaves its endpoints without a creator', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const { other, creator } = await commit(h.uow, async (s) => ({
+      other: await s.projects.insert(newProject({ ownerId: owner.id })),
+      creator: await s.workers.insert(newHuman()),
+    }))
+    const a = newEndpoint(project.id, owner.id)
+    const b = newEndpoint(other.id, creator.id)
+    await commit(h.uow, async (s) => {
+      await s.webhooks.insertEndpoint(a)
+      await s.webhooks.insertEndpoint(b)
+    })
+    const { event, deliveries: [da] } = await enqueueOne(h.uow, project.id, [a.id], at(1))
+    const kept = await enqueueOne(h.uow, other.id, [b.id], at(1))
+    assert.ok(da)
+    await commit(h.uow, (s) => s.webhooks.addAttempt(da.id, { at: at(2), statusCode: 200, durationMs: 1, error: null, responseExcerpt: '' }))
+    await commit(h.uow, (s) => s.projects.delete(project.id))
+    await commit(h.uow, (s) => s.workers.delete(creator.id))
+    await commit(h.uow, async (s) => {
+      assert.is(await s.webhooks.endpoint(a.id), undefined)
+      assert.is(await s.webhooks.eventBody(event.id), undefined)
+      assert.is(await s.webhooks.delivery(da.id), undefined)
+      assert.equal(await s.webhooks.attempts(da.id), [])
+      assert.equal(await s.webhooks.endpoint(b.id), { ...b, createdById: null })
+      assert.is(await s.webhooks.eventBody(kept.event.id), kept.event.body)
+      assert.equal(await s.webhooks.delivery(kept.deliveries[0]?.id ?? ''), kept.deliveries[0])
+    })
+  })
+
+  webhooks('a rolled-back transaction leaves no endpoint, event, delivery, lease, health or attempt behind', async ({ h }) => {
+    const { project, owner } = await seed(h.uow)
+    const a = newEndpoint(project.id, owner.id)
+    await commit(h.uow, (s) => s.webhooks.insertEndpoint(a))
+    const { deliveries: [d] } = await enqueueOne(h.uow, project.id, [a.id], at(1))
+    assert.ok(d)
+    const probe = newEndpoint(project.id, owner.id)
+    const event = newEvent(project.id)
+    await rollback(h.uow, async (s) => {
+      await s.webhooks.insertEndpoint(probe)
+      await s.webhooks.enqueue([event], [newDelivery(a.id, event, { nextAttemptAt: at(50) })])
+      assert.equal(claimedIds(await s.webhooks.claimDue({ now: at(10), leaseUntil: at(70), claimToken: uuid(0xc9), limit: 10, perEndpoint: 10 })), [d.id])
+      await s.webhooks.addAttempt(d.id, { at: at(10), statusCode: 200, durationMs: 1, error: null, responseExcerpt: '' })
+      await s.webhooks.updateEndpointHealth(a.id, { lastSuccessAt: at(10), failingSince: null, disabledReason: 'x', now: at(10) })
+    })
+    await commit(h.uow, async (s) => {
+      assert.is(await s.webhooks.endpoint(probe.id), undefined)
+      assert.is(await s.webhooks.eventBody(event.id), undefined)
+      assert.equal(await s.webhooks.attempts(d.id), [])
+      assert.equal(await s.webhooks.endpoint(a.id), a)
+    })
+    assert.equal(claimedIds(await claim(h.uow, { now: at(10) })), [d.id])
+  })
+
+  webhooks.run()
 
   // ------------------------------------------------------------------------------------------------ audit
   const audit = make('audit log')

@@ -2,9 +2,15 @@
 // either replace the committed state (commit) or drop the copy (rollback). Ids come from sequences that,
 // as in PostgreSQL, do not roll back; per-project task numbers live in the tables and do.
 import type {
-  ApiToken, AuditEntry, ExternalLink, Integration, Membership, Project, ProjectId, Task, Worker,
+  ApiToken, AuditEntry, DeliveryAttempt, ExternalLink, Integration, Membership, Project, ProjectId, Task, WebhookEndpoint, Worker,
 } from '../../../domain/index.js'
-import type { WebhookDelivery } from '../../../application/index.js'
+import type { OutboxEvent, StoredDelivery, WebhookDelivery } from '../../../application/index.js'
+
+/** An outgoing delivery as stored, with the claim that holds it (both null when no runner holds it). */
+export interface EventDeliveryRow extends StoredDelivery {
+  readonly claimToken: string | null
+  readonly claimedUntil: Date | null
+}
 
 export interface Tables {
   readonly projects: Map<number, Project>
@@ -19,6 +25,11 @@ export interface Tables {
   readonly integrations: Map<string, Integration>
   /** Keyed `${integrationId}:${deliveryId}`. */
   readonly deliveries: Map<string, WebhookDelivery>
+  /** Outgoing webhooks: endpoints by id, outbox events by id, deliveries by id, attempts by delivery id (oldest first). */
+  readonly webhookEndpoints: Map<string, WebhookEndpoint>
+  readonly webhookEvents: Map<string, OutboxEvent>
+  readonly eventDeliveries: Map<string, EventDeliveryRow>
+  readonly deliveryAttempts: Map<string, readonly DeliveryAttempt[]>
   /** Append-only. */
   readonly audit: AuditEntry[]
 }
@@ -33,6 +44,10 @@ export const emptyTables = (): Tables => ({
   tokens: new Map(),
   integrations: new Map(),
   deliveries: new Map(),
+  webhookEndpoints: new Map(),
+  webhookEvents: new Map(),
+  eventDeliveries: new Map(),
+  deliveryAttempts: new Map(),
   audit: [],
 })
 
@@ -47,6 +62,10 @@ const copyTables = (t: Tables): Tables => ({
   tokens: new Map(t.tokens),
   integrations: new Map(t.integrations),
   deliveries: new Map(t.deliveries),
+  webhookEndpoints: new Map(t.webhookEndpoints),
+  webhookEvents: new Map(t.webhookEvents),
+  eventDeliveries: new Map(t.eventDeliveries),
+  deliveryAttempts: new Map(t.deliveryAttempts),
   audit: [...t.audit],
 })
 

@@ -8,6 +8,7 @@ import { memoryProjectStore } from './memory-project-store.js'
 import { memoryTaskStore } from './memory-task-store.js'
 import { memoryIntegrationStore } from './memory-integration-store.js'
 import { memoryTokenStore } from './memory-token-store.js'
+import { dropProjectWebhooks, forgetWebhookCreator, memoryWebhookStore } from './memory-webhook-store.js'
 import { memoryWorkerStore } from './memory-worker-store.js'
 
 export const memoryStores = (db: MemoryDb, tables: Tables): Stores => {
@@ -38,14 +39,24 @@ const detailOf = async (stores: BaseStores, id: number, workerId: number, auditS
 type BaseStores = Omit<Stores, 'tasks'> & { readonly tasks: Omit<Stores['tasks'], 'detail'> }
 
 const storesOf = (db: MemoryDb, tables: Tables): BaseStores => ({
-  projects: memoryProjectStore(tables, db.sequences),
-  workers: memoryWorkerStore(tables, db.sequences),
+  projects: withWebhookCascade(memoryProjectStore(tables, db.sequences), (id) => dropProjectWebhooks(tables, id)),
+  workers: withWebhookCascade(memoryWorkerStore(tables, db.sequences), (id) => forgetWebhookCreator(tables, id)),
   members: memoryMemberStore(tables),
   tasks: memoryTaskStore(tables, db.sequences),
   links: memoryLinkStore(tables, db.sequences),
   tokens: memoryTokenStore(tables),
   integrations: memoryIntegrationStore(tables),
   audit: memoryAuditLog(tables, db.sequences),
+  webhooks: memoryWebhookStore(tables),
+})
+
+/** A store whose delete also does what the webhook tables' foreign keys do on PostgreSQL (CASCADE, SET NULL). */
+const withWebhookCascade = <S extends { delete(id: number): Promise<void> }>(store: S, cascade: (id: number) => void): S => ({
+  ...store,
+  delete: async (id: number) => {
+    await store.delete(id)
+    cascade(id)
+  },
 })
 
 /** Serializable transactions: one at a time, committed on Right, rolled back on Left or on a throw. */

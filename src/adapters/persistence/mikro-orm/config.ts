@@ -5,11 +5,14 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql'
 import { ENTITY_SCHEMAS } from './schema.js'
 import { Migration20261123042926 } from './migrations/Migration20261123042926.js'
 import { Migration20261123111850 } from './migrations/Migration20261123111850.js'
+import { Migration20261202044444 } from './migrations/Migration20261202044444.js'
 
 export const MIGRATIONS = [
   { name: 'Migration20261123042926', class: Migration20261123042926 },
   // Integrations (sealed vendor credentials), webhook deliveries, Asana links.
   { name: 'Migration20261123111850', class: Migration20261123111850 },
+  // Outgoing webhooks: endpoints, events, deliveries with their claim lease, attempts.
+  { name: 'Migration20261202044444', class: Migration20261202044444 },
 ]
 
 /** How long opening one PostgreSQL connection may take. */

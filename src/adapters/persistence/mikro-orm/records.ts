@@ -1,8 +1,9 @@
 // Rows -> domain objects. Every column is selected explicitly (see the *_COLUMNS lists) so that the mapping is
 // checked in one place; values are re-shaped into the domain's types (dates as YYYY-MM-DD strings, bigint ids
 // as numbers).
+import type { StoredDelivery } from '../../../application/index.js'
 import type {
-  ApiToken, AuditEntry, ExternalLink, Integration, Membership, Project, StatusMap, Task, Worker,
+  ApiToken, AuditEntry, DeliveryAttempt, ExternalLink, Integration, Membership, Project, StatusMap, Task, WebhookEndpoint, Worker,
 } from '../../../domain/index.js'
 
 type Row = Record<string, unknown>
@@ -66,6 +67,31 @@ export const toIntegration = (r: Row): Integration => ({
   statusMap: (r.status_map as StatusMap | null) ?? {}, isActive: Boolean(r.is_active), accessTokenSealed: String(r.access_token_sealed),
   webhookSecretSealed: String(r.webhook_secret_sealed), createdById: optionalNumber(r.created_by_id), createdAt: date(r.created_at),
   lastSyncedAt: optionalDate(r.last_synced_at),
+})
+
+export const WEBHOOK_ENDPOINT_COLUMNS =
+  'id, project_id, url, events, description, is_active, disabled_reason, secret_sealed, created_by_id, created_at, updated_at, failing_since, last_success_at'
+export const toWebhookEndpoint = (r: Row): WebhookEndpoint => ({
+  id: String(r.id), projectId: Number(r.project_id), url: String(r.url), events: (r.events as string[] | null) ?? [],
+  description: optionalText(r.description), isActive: Boolean(r.is_active), disabledReason: optionalText(r.disabled_reason),
+  secretSealed: String(r.secret_sealed), createdById: optionalNumber(r.created_by_id), createdAt: date(r.created_at),
+  updatedAt: date(r.updated_at), failingSince: optionalDate(r.failing_since), lastSuccessAt: optionalDate(r.last_success_at),
+})
+
+/** The claim columns (claim_token, claimed_until) are the store's own business: not part of the mapped delivery. */
+export const EVENT_DELIVERY_COLUMNS =
+  'id, endpoint_id, event_id, event_type, status, attempts, next_attempt_at, last_status_code, last_error, created_at, delivered_at, on_demand'
+export const toStoredDelivery = (r: Row): StoredDelivery => ({
+  id: String(r.id), endpointId: String(r.endpoint_id), eventId: String(r.event_id), eventType: r.event_type as StoredDelivery['eventType'],
+  status: r.status as StoredDelivery['status'], attempts: Number(r.attempts), nextAttemptAt: optionalDate(r.next_attempt_at),
+  lastStatusCode: optionalNumber(r.last_status_code), lastError: optionalText(r.last_error), createdAt: date(r.created_at),
+  deliveredAt: optionalDate(r.delivered_at), onDemand: Boolean(r.on_demand),
+})
+
+export const DELIVERY_ATTEMPT_COLUMNS = 'at, status_code, duration_ms, error, response_excerpt'
+export const toDeliveryAttempt = (r: Row): DeliveryAttempt => ({
+  at: date(r.at), statusCode: optionalNumber(r.status_code), durationMs: Number(r.duration_ms), error: optionalText(r.error),
+  responseExcerpt: String(r.response_excerpt),
 })
 
 export const AUDIT_COLUMNS = 'id, project_id, entity_type, entity_id, action, actor_type, actor_id, details, created_at'

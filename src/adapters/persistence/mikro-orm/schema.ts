@@ -3,7 +3,9 @@
 // these (a test proves there is no pending diff). The stores read and write rows with SQL of their own and
 // map them to domain objects (records.ts), so the domain never meets the ORM.
 import { EntitySchema } from '@mikro-orm/core'
-import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, INTEGRATION_TYPES, PRIORITIES, ROLES, LINK_SOURCES, TASK_STATUSES } from '../../../domain/index.js'
+import {
+  AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, DELIVERY_STATUSES, INTEGRATION_TYPES, PRIORITIES, ROLES, LINK_SOURCES, TASK_STATUSES,
+} from '../../../domain/index.js'
 
 type Row = Record<string, unknown>
 
@@ -173,6 +175,97 @@ export const WebhookDeliverySchema = new EntitySchema<Row>({
   },
 })
 
+/** Outgoing webhooks: a project's subscriptions. The `whsec_…` signing secret is stored sealed, never in clear. */
+export const WebhookEndpointSchema = new EntitySchema<Row>({
+  name: 'WebhookEndpoint',
+  tableName: 'webhook_endpoints',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    project: { kind: 'm:1', entity: 'Project', fieldName: 'project_id', deleteRule: 'cascade' },
+    url: text,
+    events: { type: 'string[]', columnType: 'text[]' },
+    description: optionalText,
+    isActive: { type: 'boolean', fieldName: 'is_active' },
+    disabledReason: { ...optionalText, fieldName: 'disabled_reason' },
+    secretSealed: { ...text, fieldName: 'secret_sealed' },
+    createdBy: { kind: 'm:1', entity: 'Worker', fieldName: 'created_by_id', nullable: true, deleteRule: 'set null' },
+    createdAt: { ...timestamp, fieldName: 'created_at' },
+    updatedAt: { ...timestamp, fieldName: 'updated_at' },
+    failingSince: { ...optionalTimestamp, fieldName: 'failing_since' },
+    lastSuccessAt: { ...optionalTimestamp, fieldName: 'last_success_at' },
+  },
+  indexes: [{ name: 'webhook_endpoints_project_id_created_at_id_index', properties: ['project', 'createdAt', 'id'] }],
+})
+
+/** The outbox: each event with the exact body sent on every attempt, written in the transaction of its change. */
+export const WebhookEventSchema = new EntitySchema<Row>({
+  name: 'WebhookEvent',
+  tableName: 'webhook_events',
+  properties: {
+    id: { ...text, primary: true },
+    project: { kind: 'm:1', entity: 'Project', fieldName: 'project_id', deleteRule: 'cascade' },
+    type: text,
+    sequence: { type: 'bigint', nullable: true },
+    body: text,
+    createdAt: { ...timestamp, fieldName: 'created_at' },
+  },
+  // For the cascade when a project is deleted.
+  indexes: [{ name: 'webhook_events_project_id_index', properties: ['project'] }],
+})
+
+/**
+ * One event for one endpoint. A runner claims it with `claim_token` and the lease `claimed_until`; the partial
+ * indexes serve the claim (the due pending deliveries, then each endpoint's due and in-flight ones).
+ */
+export const WebhookEventDeliverySchema = new EntitySchema<Row>({
+  name: 'WebhookEventDelivery',
+  tableName: 'webhook_event_deliveries',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    endpoint: { kind: 'm:1', entity: 'WebhookEndpoint', fieldName: 'endpoint_id', deleteRule: 'cascade' },
+    event: { kind: 'm:1', entity: 'WebhookEvent', fieldName: 'event_id', deleteRule: 'cascade' },
+    eventType: { ...text, fieldName: 'event_type' },
+    status: { enum: true, items: [...DELIVERY_STATUSES], type: 'string', columnType: 'text' },
+    attempts: { type: 'number', columnType: 'int' },
+    nextAttemptAt: { ...optionalTimestamp, fieldName: 'next_attempt_at' },
+    lastStatusCode: { type: 'number', columnType: 'int', fieldName: 'last_status_code', nullable: true },
+    lastError: { ...optionalText, fieldName: 'last_error' },
+    createdAt: { ...timestamp, fieldName: 'created_at' },
+    deliveredAt: { ...optionalTimestamp, fieldName: 'delivered_at' },
+    onDemand: { type: 'boolean', fieldName: 'on_demand' },
+    claimToken: { type: 'uuid', fieldName: 'claim_token', nullable: true },
+    claimedUntil: { ...optionalTimestamp, fieldName: 'claimed_until' },
+  },
+  indexes: [
+    { name: 'webhook_event_deliveries_endpoint_id_created_at_id_index', properties: ['endpoint', 'createdAt', 'id'] },
+    { name: 'webhook_event_deliveries_event_id_index', properties: ['event'] },
+    {
+      name: 'webhook_event_deliveries_due_index',
+      expression: `create index "webhook_event_deliveries_due_index" on "webhook_event_deliveries" ("status", "next_attempt_at") where "status" = 'pending'`,
+    },
+    {
+      name: 'webhook_event_deliveries_endpoint_pending_index',
+      expression: `create index "webhook_event_deliveries_endpoint_pending_index" on "webhook_event_deliveries" ("endpoint_id", "next_attempt_at") where "status" = 'pending'`,
+    },
+  ],
+})
+
+/** The log of a delivery's attempts, oldest first. */
+export const WebhookEventAttemptSchema = new EntitySchema<Row>({
+  name: 'WebhookEventAttempt',
+  tableName: 'webhook_event_attempts',
+  properties: {
+    id: { type: 'bigint', primary: true, autoincrement: true },
+    delivery: { kind: 'm:1', entity: 'WebhookEventDelivery', fieldName: 'delivery_id', deleteRule: 'cascade' },
+    at: timestamp,
+    statusCode: { type: 'number', columnType: 'int', fieldName: 'status_code', nullable: true },
+    durationMs: { type: 'number', columnType: 'int', fieldName: 'duration_ms' },
+    error: optionalText,
+    responseExcerpt: { ...text, fieldName: 'response_excerpt' },
+  },
+  indexes: [{ name: 'webhook_event_attempts_delivery_id_id_index', properties: ['delivery', 'id'] }],
+})
+
 /** Append-only: a trigger (in the migration) refuses UPDATE, DELETE and TRUNCATE. No foreign keys, so that
  * the history of deleted projects, tasks and agents stays. */
 export const AuditEntrySchema = new EntitySchema<Row>({
@@ -198,4 +291,5 @@ export const AuditEntrySchema = new EntitySchema<Row>({
 
 export const ENTITY_SCHEMAS = [
   WorkerSchema, ProjectSchema, MembershipSchema, TaskSchema, ExternalLinkSchema, ApiTokenSchema, IntegrationSchema, WebhookDeliverySchema, AuditEntrySchema,
+  WebhookEndpointSchema, WebhookEventSchema, WebhookEventDeliverySchema, WebhookEventAttemptSchema,
 ]

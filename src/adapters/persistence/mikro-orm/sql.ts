@@ -16,6 +16,9 @@ const CONSTRAINTS: Readonly<Record<string, string>> = {
   tasks_project_id_number_unique: 'task_number',
   webhook_deliveries_pkey: 'webhook_delivery',
   integrations_pkey: 'integration',
+  webhook_endpoints_pkey: 'webhook_endpoint',
+  webhook_events_pkey: 'webhook_event',
+  webhook_event_deliveries_pkey: 'webhook_event_delivery',
 }
 
 const quote = (value: unknown): string => {

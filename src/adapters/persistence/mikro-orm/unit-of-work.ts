@@ -11,6 +11,7 @@ import { Sql, type SqlConnection } from './sql.js'
 import { pgTaskStore } from './task-store.js'
 import { pgIntegrationStore } from './integration-store.js'
 import { pgTokenStore } from './token-store.js'
+import { pgWebhookStore } from './webhook-store.js'
 import { pgWorkerStore } from './worker-store.js'
 
 export const pgStores = (sql: Sql): Stores => ({
@@ -22,6 +23,7 @@ export const pgStores = (sql: Sql): Stores => ({
   tokens: pgTokenStore(sql),
   integrations: pgIntegrationStore(sql),
   audit: pgAuditLog(sql),
+  webhooks: pgWebhookStore(sql),
 })
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300'])
