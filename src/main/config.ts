@@ -28,13 +28,15 @@ export interface Config {
     readonly retrySchedule: readonly number[]
     /** TASKPORT_WEBHOOK_TIMEOUT, in ms. */
     readonly timeoutMs: number
+    /** TASKPORT_WEBHOOK_DELIVERY=false: this instance serves but does not deliver (another instance does). */
+    readonly deliver: boolean
   }
 }
 
 const EnvC = t.partial({
   PORT: t.string, HOST: t.string, DATABASE_URL: t.string, TASKPORT_DATA_DIR: t.string, AUTH_JWKS_URL: t.string,
   AUTH_ISSUER: t.string, AUTH_AUDIENCE: t.string, REDIS_URL: t.string, TASKPORT_SYNC_RATE_LIMIT: t.string, TASKPORT_SECRET_KEY: t.string, TASKPORT_SECRET_KEY_PREVIOUS: t.string, LOG_LEVEL: t.string,
-  NODE_ENV: t.string, TASKPORT_WEBHOOK_ALLOW_PRIVATE: t.string, TASKPORT_WEBHOOK_RETRY_SCHEDULE: t.string, TASKPORT_WEBHOOK_TIMEOUT: t.string,
+  NODE_ENV: t.string, TASKPORT_WEBHOOK_ALLOW_PRIVATE: t.string, TASKPORT_WEBHOOK_RETRY_SCHEDULE: t.string, TASKPORT_WEBHOOK_TIMEOUT: t.string, TASKPORT_WEBHOOK_DELIVERY: t.string,
 })
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -83,6 +85,8 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
   if (E.isLeft(schedule)) problems.push(`TASKPORT_WEBHOOK_RETRY_SCHEDULE: ${schedule.left}`)
   const timeout = e.TASKPORT_WEBHOOK_TIMEOUT === undefined || e.TASKPORT_WEBHOOK_TIMEOUT === '' ? E.right(10_000) : parseDuration(e.TASKPORT_WEBHOOK_TIMEOUT)
   if (E.isLeft(timeout)) problems.push(`TASKPORT_WEBHOOK_TIMEOUT: ${timeout.left}`)
+  const deliver = (e.TASKPORT_WEBHOOK_DELIVERY ?? 'true').toLowerCase()
+  if (!['true', 'false', ''].includes(deliver)) problems.push('TASKPORT_WEBHOOK_DELIVERY: must be true or false')
   if (problems.length > 0 || E.isLeft(schedule) || E.isLeft(timeout)) return E.left(problems)
   return E.right({
     port,
@@ -98,6 +102,6 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
     previousSecretKeys: previous.filter((k): k is Buffer => k !== undefined),
     logLevel: level ?? 'info',
     production,
-    webhooks: { allowPrivate: allowPrivate === 'true', retrySchedule: schedule.right, timeoutMs: timeout.right },
+    webhooks: { allowPrivate: allowPrivate === 'true', retrySchedule: schedule.right, timeoutMs: timeout.right, deliver: deliver !== 'false' },
   })
 }

@@ -111,7 +111,7 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
     server.listen(config.port, config.host, () => resolve())
   })
   // Delivery starts once the server listens: a process that cannot serve does not deliver either.
-  delivery.start()
+  if (config.webhooks.deliver) delivery.start()
   const address = server.address() as AddressInfo
   const url = `http://${config.host}:${address.port}`
   return {

@@ -104,9 +104,10 @@ test('entries carry the actor (human, agent or API token), the entity as a strin
 })
 
 test('entity types and actions', () => {
-  assert.equal([...AUDIT_ENTITY_TYPES], ['project', 'task', 'member', 'agent', 'api_token', 'integration'])
+  assert.equal([...AUDIT_ENTITY_TYPES], ['project', 'task', 'member', 'agent', 'api_token', 'integration', 'webhook'])
   for (const action of ['created', 'updated', 'deleted', 'status_changed', 'status_synced', 'progress_updated', 'assigned', 'unassigned',
-    'approved', 'rejected', 'synced', 'member_added', 'role_changed', 'member_removed', 'token_created', 'token_revoked', 'integration_created', 'integration_deleted'] as const) {
+    'approved', 'rejected', 'synced', 'member_added', 'role_changed', 'member_removed', 'token_created', 'token_revoked', 'integration_created', 'integration_deleted',
+    'webhook_created', 'webhook_updated', 'webhook_disabled', 'webhook_deleted'] as const) {
     assert.ok(AUDIT_ACTIONS.includes(action), action)
   }
   assert.is(new Set(AUDIT_ACTIONS).size, AUDIT_ACTIONS.length)

@@ -44,7 +44,8 @@ export interface DeliveryRunner extends EventNotifier {
   readonly running: boolean
 }
 
-const LEASE_MARGIN_MS = 15_000
+/** Time to record an attempt after its timeout; past the lease another instance may attempt again. */
+const LEASE_MARGIN_MS = 5_000
 const RECORD_BATCH = 200
 const RECORD_RETRIES = 5
 

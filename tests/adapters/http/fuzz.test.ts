@@ -25,6 +25,8 @@ interface Fixture {
   tokenId: string
   integration: string
   secret: string
+  webhook: string
+  delivery: string
 }
 
 interface Ctx {
@@ -53,7 +55,9 @@ const setUp = async (ctx: Ctx) => {
   const task = (await api.call('POST', `/api/projects/${pid}/tasks`, { ...as, body: { title: 'fixture' } })).body.id
   const issued = (await api.call('POST', `/api/projects/${pid}/api-tokens`, { ...as, body: { name: 'fz' } })).body
   const connected = (await api.call('POST', `/api/projects/${pid}/integrations`, { ...as, body: { type: 'github', access_token: 'ghp_x', settings: { owner: 'acme', repo: 'app', api_url: 'http://127.0.0.1:9' } } })).body
-  ctx.f = { pid, bob, agent, task, apiToken: issued.token, tokenId: issued.id, integration: connected.id, secret: connected.webhook_secret }
+  const webhook = (await api.call('POST', `/api/projects/${pid}/webhooks`, { ...as, body: { url: 'http://127.0.0.1:9/fz' } })).body.id
+  const delivery = (await api.call('POST', `/api/projects/${pid}/webhooks/${webhook}/ping`, as)).body.delivery_id
+  ctx.f = { pid, bob, agent, task, apiToken: issued.token, tokenId: issued.id, integration: connected.id, secret: connected.webhook_secret, webhook, delivery }
   for (const value of Object.values(ctx.f)) assert.ok(value !== undefined, 'fixture created')
   const claims = { sub: 'fz-owner', email: 'fz-owner@example.com' }
   const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, aud: 'taskport', iss: 'https://sso.test', exp: 9_999_999_999 })).toString('base64url')}.`
@@ -143,6 +147,13 @@ const TARGETS: readonly Target[] = [
   { method: 'POST', route: '/api/projects/{pid}/integrations/{iid}/push', auth: 'jwt', valid: (f) => ({ task_ids: [f.task] }),
     badValues: [{ task_ids: [] }, { task_ids: Array.from({ length: 101 }, (_, i) => i + 1) }] },
   { method: 'POST', route: '/api/integrations/{iid}/webhook', auth: 'signature', valid: () => issuePayload() },
+  { method: 'POST', route: '/api/projects/{pid}/webhooks', auth: 'jwt', valid: () => ({ url: 'http://127.0.0.1:9/new' }),
+    badValues: [{ url: 'ftp://127.0.0.1/' }, { url: '' }, { url: 'javascript:alert(1)' }, { url: `http://127.0.0.1/${'a'.repeat(2048)}` }, { events: ['nope'] }, { events: [] }, { events: ['*.*'] }, { description: 'd'.repeat(501) }] },
+  { method: 'PATCH', route: '/api/projects/{pid}/webhooks/{wid}', auth: 'jwt', valid: () => ({ description: 'fz' }),
+    badValues: [{ events: ['task'] }, { url: 'file:///etc/passwd' }, { description: 'd'.repeat(501) }] },
+  { method: 'DELETE', route: '/api/projects/{pid}/webhooks/{wid}', auth: 'jwt' },
+  { method: 'POST', route: '/api/projects/{pid}/webhooks/{wid}/ping', auth: 'jwt' },
+  { method: 'POST', route: '/api/projects/{pid}/webhooks/{wid}/deliveries/{did}/redeliver', auth: 'jwt' },
 ]
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
@@ -160,6 +171,7 @@ const fill = (t: Target, f: Fixture, override?: { name: string; segment: string 
     if (override?.name === name) return override.segment
     const values: Record<string, string | number> = {
       pid: f.pid, worker_id: f.bob, token_id: f.tokenId, iid: f.integration, id: t.route.startsWith('/api/workers') ? f.agent : f.task,
+      wid: f.webhook, did: f.delivery,
     }
     return String(values[name])
   })

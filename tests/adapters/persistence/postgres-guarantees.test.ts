@@ -1,5 +1,6 @@
 // What PostgreSQL itself guarantees, beyond the store contract: concurrency, the append-only audit log,
 // atomic use cases, the schema of the migrations, and how many statements the main use cases send.
+import { aesGcmCipher } from '../../../src/adapters/system/index.js'
 import { MikroORM } from '@mikro-orm/postgresql'
 import * as E from 'fp-ts/lib/Either.js'
 import { suite } from 'uvu'
@@ -170,8 +171,23 @@ it('statements per use case: create task, change status, task-sync update', asyn
   const syncCreateAgain = ctx.statements.pop()
   console.log(`    statements: task detail ${detail}, create task ${create}, change status ${status}, task-sync create ${syncCreate} (${syncCreateAgain} once the token's use is recorded), task-sync update ${syncUpdate} (${syncRename} for a rename alone), identical push ${syncSame}`)
   // Deterministic counts: a change here is a change in how many round trips a request costs. The first push
-  // records the token's last use; the next ones, within the minute, do not write it again.
-  assert.equal({ detail, create, status, syncCreate, syncUpdate, syncRename, syncSame, syncCreateAgain }, { detail: 1, create: 4, status: 6, syncCreate: 8, syncUpdate: 9, syncRename: 6, syncSame: 4, syncCreateAgain: 7 })
+  // records the token's last use; the next ones, within the minute, do not write it again. Every write that is
+  // audited pays one statement for the outbox (the project's active webhook endpoints: none here).
+  assert.equal({ detail, create, status, syncCreate, syncUpdate, syncRename, syncSame, syncCreateAgain }, { detail: 1, create: 5, status: 7, syncCreate: 9, syncUpdate: 10, syncRename: 7, syncSame: 4, syncCreateAgain: 8 })
+})
+
+it('statements per use case with a subscribed webhook endpoint: the outbox adds the object read and one write', async (ctx) => {
+  const tp = createTaskport({ uow: ctx.faults, clock: new TestClock(), ids: randomIds, secrets: nodeTokenSecrets, cipher: aesGcmCipher(Buffer.alloc(32, 1)), urlGuard: { refusal: async () => undefined } })
+  right(await tp.webhooks.create(ctx.alice, ctx.projectId, { url: 'https://hooks.test/in' }))
+  ctx.statements.length = 0
+  const task = right(await tp.tasks.create(ctx.alice, ctx.projectId, { title: 'evented' }))
+  const create = ctx.statements.pop()
+  right(await tp.tasks.changeStatus(ctx.alice, task.task.id, { status: 'in_progress' }))
+  const status = ctx.statements.pop()
+  console.log(`    statements with an endpoint: create task ${create}, change status ${status}`)
+  assert.equal({ create, status }, { create: 7, status: 9 })
+  const [row] = await raw(ctx, 'select (select count(*)::int from webhook_events) as events, (select count(*)::int from webhook_event_deliveries) as deliveries')
+  assert.equal(row, { events: 2, deliveries: 2 })
 })
 
 it.run()
