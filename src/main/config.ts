@@ -30,13 +30,15 @@ export interface Config {
     readonly timeoutMs: number
     /** TASKPORT_WEBHOOK_DELIVERY=false: this instance serves but does not deliver (another instance does). */
     readonly deliver: boolean
+    /** TASKPORT_WEBHOOK_CONCURRENCY: requests in flight to one endpoint, across all instances. */
+    readonly perEndpoint: number
   }
 }
 
 const EnvC = t.partial({
   PORT: t.string, HOST: t.string, DATABASE_URL: t.string, TASKPORT_DATA_DIR: t.string, AUTH_JWKS_URL: t.string,
   AUTH_ISSUER: t.string, AUTH_AUDIENCE: t.string, REDIS_URL: t.string, TASKPORT_SYNC_RATE_LIMIT: t.string, TASKPORT_SECRET_KEY: t.string, TASKPORT_SECRET_KEY_PREVIOUS: t.string, LOG_LEVEL: t.string,
-  NODE_ENV: t.string, TASKPORT_WEBHOOK_ALLOW_PRIVATE: t.string, TASKPORT_WEBHOOK_RETRY_SCHEDULE: t.string, TASKPORT_WEBHOOK_TIMEOUT: t.string, TASKPORT_WEBHOOK_DELIVERY: t.string,
+  NODE_ENV: t.string, TASKPORT_WEBHOOK_ALLOW_PRIVATE: t.string, TASKPORT_WEBHOOK_RETRY_SCHEDULE: t.string, TASKPORT_WEBHOOK_TIMEOUT: t.string, TASKPORT_WEBHOOK_DELIVERY: t.string, TASKPORT_WEBHOOK_CONCURRENCY: t.string,
 })
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -87,6 +89,8 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
   if (E.isLeft(timeout)) problems.push(`TASKPORT_WEBHOOK_TIMEOUT: ${timeout.left}`)
   const deliver = (e.TASKPORT_WEBHOOK_DELIVERY ?? 'true').toLowerCase()
   if (!['true', 'false', ''].includes(deliver)) problems.push('TASKPORT_WEBHOOK_DELIVERY: must be true or false')
+  const concurrency = e.TASKPORT_WEBHOOK_CONCURRENCY === undefined || e.TASKPORT_WEBHOOK_CONCURRENCY === '' ? '32' : e.TASKPORT_WEBHOOK_CONCURRENCY
+  if (!/^\d{1,4}$/.test(concurrency) || Number(concurrency) < 1 || Number(concurrency) > 1000) problems.push(`TASKPORT_WEBHOOK_CONCURRENCY: "${concurrency}" is not an integer from 1 to 1000`)
   if (problems.length > 0 || E.isLeft(schedule) || E.isLeft(timeout)) return E.left(problems)
   return E.right({
     port,
@@ -102,6 +106,6 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
     previousSecretKeys: previous.filter((k): k is Buffer => k !== undefined),
     logLevel: level ?? 'info',
     production,
-    webhooks: { allowPrivate: allowPrivate === 'true', retrySchedule: schedule.right, timeoutMs: timeout.right, deliver: deliver !== 'false' },
+    webhooks: { allowPrivate: allowPrivate === 'true', retrySchedule: schedule.right, timeoutMs: timeout.right, deliver: deliver !== 'false', perEndpoint: Number(concurrency) },
   })
 }

@@ -93,7 +93,7 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
   const cipher = aesGcmCipher(secretKey, config.previousSecretKeys)
   const delivery = createWebhookDelivery({
     uow: db.uow, cipher, allowPrivate: config.webhooks.allowPrivate, timeoutMs: config.webhooks.timeoutMs,
-    retrySchedule: config.webhooks.retrySchedule, logger,
+    retrySchedule: config.webhooks.retrySchedule, perEndpoint: config.webhooks.perEndpoint, logger,
   })
   const app = createTaskportApp({
     uow: db.uow,

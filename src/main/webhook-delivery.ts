@@ -32,7 +32,7 @@ export interface WebhookDeliveryOptions extends WebhookNetworkOptions {
   readonly timeoutMs?: number
   /** TASKPORT_WEBHOOK_RETRY_SCHEDULE in ms (default 5s,5m,30m,2h,5h,10h,10h). */
   readonly retrySchedule?: readonly number[]
-  /** Attempts in flight per endpoint across all instances (default 10). */
+  /** TASKPORT_WEBHOOK_CONCURRENCY: attempts in flight per endpoint across all instances (default 32). */
   readonly perEndpoint?: number
   /** How often to look for due deliveries when no local commit woke the runner (default 500 ms). */
   readonly pollMs?: number

@@ -50,13 +50,13 @@ test('TASKPORT_SECRET_KEY_PREVIOUS: comma-separated 32-byte keys being rotated o
 test('outgoing webhooks: private targets, the retry schedule, the timeout and delivery on this instance', () => {
   const defaults = decodeConfig({})
   assert.ok(E.isRight(defaults))
-  if (E.isRight(defaults)) assert.equal(defaults.right.webhooks, { allowPrivate: false, retrySchedule: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000], timeoutMs: 10_000, deliver: true })
-  const set = decodeConfig({ TASKPORT_WEBHOOK_ALLOW_PRIVATE: 'TRUE', TASKPORT_WEBHOOK_RETRY_SCHEDULE: '100ms,2s,1m', TASKPORT_WEBHOOK_TIMEOUT: '1500ms', TASKPORT_WEBHOOK_DELIVERY: 'false' })
+  if (E.isRight(defaults)) assert.equal(defaults.right.webhooks, { allowPrivate: false, retrySchedule: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000], timeoutMs: 10_000, deliver: true, perEndpoint: 32 })
+  const set = decodeConfig({ TASKPORT_WEBHOOK_ALLOW_PRIVATE: 'TRUE', TASKPORT_WEBHOOK_RETRY_SCHEDULE: '100ms,2s,1m', TASKPORT_WEBHOOK_TIMEOUT: '1500ms', TASKPORT_WEBHOOK_DELIVERY: 'false', TASKPORT_WEBHOOK_CONCURRENCY: '5' })
   assert.ok(E.isRight(set))
-  if (E.isRight(set)) assert.equal(set.right.webhooks, { allowPrivate: true, retrySchedule: [100, 2000, 60_000], timeoutMs: 1500, deliver: false })
-  const bad = decodeConfig({ TASKPORT_WEBHOOK_ALLOW_PRIVATE: 'yes', TASKPORT_WEBHOOK_RETRY_SCHEDULE: '5s,soon', TASKPORT_WEBHOOK_TIMEOUT: '1h', TASKPORT_WEBHOOK_DELIVERY: 'maybe' })
+  if (E.isRight(set)) assert.equal(set.right.webhooks, { allowPrivate: true, retrySchedule: [100, 2000, 60_000], timeoutMs: 1500, deliver: false, perEndpoint: 5 })
+  const bad = decodeConfig({ TASKPORT_WEBHOOK_ALLOW_PRIVATE: 'yes', TASKPORT_WEBHOOK_RETRY_SCHEDULE: '5s,soon', TASKPORT_WEBHOOK_TIMEOUT: '1h', TASKPORT_WEBHOOK_DELIVERY: 'maybe', TASKPORT_WEBHOOK_CONCURRENCY: '0' })
   assert.ok(E.isLeft(bad))
-  if (E.isLeft(bad)) assert.equal(bad.left.map((l) => l.split(':')[0]), ['TASKPORT_WEBHOOK_ALLOW_PRIVATE', 'TASKPORT_WEBHOOK_RETRY_SCHEDULE', 'TASKPORT_WEBHOOK_TIMEOUT', 'TASKPORT_WEBHOOK_DELIVERY'])
+  if (E.isLeft(bad)) assert.equal(bad.left.map((l) => l.split(':')[0]), ['TASKPORT_WEBHOOK_ALLOW_PRIVATE', 'TASKPORT_WEBHOOK_RETRY_SCHEDULE', 'TASKPORT_WEBHOOK_TIMEOUT', 'TASKPORT_WEBHOOK_DELIVERY', 'TASKPORT_WEBHOOK_CONCURRENCY'])
 })
 
 test.run()

@@ -104,7 +104,7 @@ it('SIGKILL during an attempt: the attempt is made again (after the lease), with
   await stopProcess(b.process)
 })
 
-it('two instances, 500 events: each delivered, no delivery attempted twice, at most 10 at once to the endpoint', async (ctx) => {
+it('two instances, 500 events: each delivered, no delivery attempted twice, at most TASKPORT_WEBHOOK_CONCURRENCY (here 10) at once to the endpoint', async (ctx) => {
   let inFlight = 0
   let maxInFlight = 0
   ctx.receiver.answer = () => {
@@ -113,7 +113,7 @@ it('two instances, 500 events: each delivered, no delivery attempted twice, at m
     setTimeout(() => (inFlight -= 1), 20)
     return { status: 204, delayMs: 20 }
   }
-  const [a, b] = await Promise.all([start(ctx), start(ctx)])
+  const [a, b] = await Promise.all([start(ctx, { TASKPORT_WEBHOOK_CONCURRENCY: '10' }), start(ctx, { TASKPORT_WEBHOOK_CONCURRENCY: '10' })])
   assert.ok(a && b)
   const { pid, hook } = await setUp(ctx, a, ['task.created'])
   const creates: Promise<unknown>[] = []

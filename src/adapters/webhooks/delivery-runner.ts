@@ -23,7 +23,7 @@ export interface DeliveryRunnerOptions {
   readonly transport: AttemptSender
   /** The attempt timeout (the lease is this plus a margin). */
   readonly timeoutMs: number
-  /** Attempts in flight per endpoint, across all instances (default 10). */
+  /** Attempts in flight per endpoint, across all instances (default 32). */
   readonly perEndpoint?: number
   /** Attempts in flight in this process (default 200). */
   readonly maxInFlight?: number
@@ -46,13 +46,17 @@ export interface DeliveryRunner extends EventNotifier {
 
 /** Time to record an attempt after its timeout; past the lease another instance may attempt again. */
 const LEASE_MARGIN_MS = 5_000
+/** TASKPORT_WEBHOOK_CONCURRENCY: requests in flight to one endpoint across all instances. */
+export const DEFAULT_PER_ENDPOINT = 32
 const RECORD_BATCH = 200
+/** After a nudge, a few ms for more commits to arrive: one claim for many events instead of one each. */
+const COALESCE_MS = 3
 const RECORD_RETRIES = 5
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 export const createDeliveryRunner = (options: DeliveryRunnerOptions): DeliveryRunner => {
-  const perEndpoint = options.perEndpoint ?? 10
+  const perEndpoint = options.perEndpoint ?? DEFAULT_PER_ENDPOINT
   const maxInFlight = options.maxInFlight ?? 200
   const batchSize = options.batchSize ?? 100
   const pollMs = options.pollMs ?? 500
@@ -62,6 +66,8 @@ export const createDeliveryRunner = (options: DeliveryRunnerOptions): DeliveryRu
   let loop: Promise<void> | undefined
   let wake: (() => void) | undefined
   let woken = false
+  /** A nudge from a commit (more commits may follow at once: worth a few ms) rather than from a recorded batch. */
+  let committed = false
   const inFlight = new Set<Promise<void>>()
   const results: AttemptReport[] = []
   let flushing: Promise<void> | undefined
@@ -106,6 +112,7 @@ export const createDeliveryRunner = (options: DeliveryRunnerOptions): DeliveryRu
       while (results.length > 0) await record(results.splice(0, RECORD_BATCH))
     })().finally(() => {
       flushing = undefined
+      // Recorded attempts free room at their endpoints: claim again now.
       nudge()
     })
   }
@@ -150,7 +157,11 @@ export const createDeliveryRunner = (options: DeliveryRunnerOptions): DeliveryRu
       const capacity = maxInFlight - inFlight.size
       const claimed = capacity > 0 ? await claimSome(Math.min(batchSize, capacity)) : 0
       // A full batch may mean more are due: claim again at once. Otherwise wait for a nudge or the next poll.
-      if (!running || claimed < Math.min(batchSize, capacity) || capacity <= claimed) await idle(pollMs)
+      if (!running || claimed < Math.min(batchSize, capacity) || capacity <= claimed) {
+        await idle(pollMs)
+        if (running && committed) await sleepFor(COALESCE_MS)
+        committed = false
+      }
     }
   }
 
@@ -171,6 +182,9 @@ export const createDeliveryRunner = (options: DeliveryRunnerOptions): DeliveryRu
       await flushing
     },
     nudge,
-    eventsCommitted: nudge,
+    eventsCommitted: () => {
+      committed = true
+      nudge()
+    },
   }
 }

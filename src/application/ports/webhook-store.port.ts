@@ -87,6 +87,12 @@ export interface WebhookWriter {
   updateDelivery(delivery: StoredDelivery, claimToken: string | null): Promise<boolean>
   addAttempt(deliveryId: string, attempt: DeliveryAttempt): Promise<void>
   /**
+   * A batch of attempts at once (the delivery runner's write): each delivery's new state, as updateDelivery does,
+   * where its claim token still holds it, and every attempt in the log (unless its delivery is gone). Returns the
+   * ids of the deliveries whose state was written.
+   */
+  recordAttempts(records: readonly AttemptRecord[]): Promise<readonly string[]>
+  /**
    * Writes only the delivery health of an endpoint, never what its admins set (so that it cannot undo a
    * concurrent PATCH): `last_success_at` and `failing_since` as given; with `disabledReason`, also
    * `is_active = false`, `disabled_reason` and `updated_at = now`, but only if the endpoint is still active.
@@ -94,6 +100,12 @@ export interface WebhookWriter {
    * the endpoint is gone.
    */
   updateEndpointHealth(id: WebhookEndpointId, health: EndpointHealth): Promise<boolean>
+}
+
+export interface AttemptRecord {
+  readonly delivery: StoredDelivery
+  readonly claimToken: string
+  readonly attempt: DeliveryAttempt
 }
 
 export interface EndpointHealth {

@@ -78,16 +78,14 @@ export const recordAttempts = (deps: Pick<Deps, 'uow' | 'clock' | 'webhookRetryS
   (reports: readonly AttemptReport[]): Promise<E.Either<AppError, void>> =>
     transact(deps.uow, async (stores) => {
       const schedule = deps.webhookRetrySchedule ?? DEFAULT_RETRY_SCHEDULE
+      // One write for the whole batch: the deliveries whose claim still holds, and every attempt in the log.
+      const written = new Set(await stores.webhooks.recordAttempts(reports.map(({ job, attempt }) => ({
+        delivery: afterAttempt(job.delivery, attempt, schedule), claimToken: job.claimToken, attempt,
+      }))))
       const endpoints = new Map<string, WebhookEndpoint | undefined>()
       const health = new Map<string, { lastSuccessAt: Date | null; failingSince: Date | null; disabledReason?: string }>()
       for (const { job, attempt } of reports) {
-        const next = afterAttempt(job.delivery, attempt, schedule)
-        if (!(await stores.webhooks.updateDelivery(next, job.claimToken))) {
-          const current = await stores.webhooks.delivery(job.deliveryId)
-          if (current) await stores.webhooks.addAttempt(job.deliveryId, attempt)
-          continue
-        }
-        await stores.webhooks.addAttempt(job.deliveryId, attempt)
+        if (!written.has(job.deliveryId)) continue
         if (!endpoints.has(job.endpointId)) endpoints.set(job.endpointId, await stores.webhooks.endpoint(job.endpointId))
         const endpoint = endpoints.get(job.endpointId)
         if (!endpoint) continue
@@ -104,6 +102,10 @@ export const recordAttempts = (deps: Pick<Deps, 'uow' | 'clock' | 'webhookRetryS
       for (const [id, state] of health) {
         const endpoint = endpoints.get(id)
         if (!endpoint) continue
+        // Nothing to say when it keeps succeeding: `last_success_at` is kept to the minute (one write fewer per batch).
+        const unchanged = state.disabledReason === undefined && state.failingSince === null && endpoint.failingSince === null &&
+          endpoint.lastSuccessAt !== null && state.lastSuccessAt !== null && state.lastSuccessAt.getTime() - endpoint.lastSuccessAt.getTime() < 60_000
+        if (unchanged) continue
         const disabled = await stores.webhooks.updateEndpointHealth(id, { ...state, now })
         if (disabled && state.disabledReason) {
           // The endpoint disabled itself: the actor is the endpoint (the contract's actor types have no "system").

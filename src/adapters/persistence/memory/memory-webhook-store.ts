@@ -149,4 +149,20 @@ export const memoryWebhookStore = (t: Tables): WebhookReader & WebhookWriter => 
     if (!t.eventDeliveries.has(deliveryId)) throw new Error(`attempt of a missing delivery ${deliveryId} (foreign key)`)
     t.deliveryAttempts.set(deliveryId, [...(t.deliveryAttempts.get(deliveryId) ?? []), attempt])
   },
+  recordAttempts: async (records) => {
+    const written: string[] = []
+    for (const { delivery: d, claimToken, attempt } of records) {
+      const row = t.eventDeliveries.get(d.id)
+      if (!row) continue
+      if (row.claimToken === claimToken) {
+        t.eventDeliveries.set(d.id, {
+          ...row, status: d.status, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastStatusCode: d.lastStatusCode,
+          lastError: d.lastError, deliveredAt: d.deliveredAt, onDemand: d.onDemand, claimToken: null, claimedUntil: null,
+        })
+        written.push(d.id)
+      }
+      t.deliveryAttempts.set(d.id, [...(t.deliveryAttempts.get(d.id) ?? []), attempt])
+    }
+    return written
+  },
 })

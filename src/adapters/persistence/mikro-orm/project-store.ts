@@ -73,7 +73,8 @@ export const pgProjectStore = (sql: Sql): ProjectReader & ProjectWriter => ({
       [p.slug, p.key, p.name, p.description, p.ownerId, p.updatedAt, p.id])
   },
   delete: async (id) => {
-    // Memberships, tasks (and their links) and tokens go by ON DELETE CASCADE; the audit log has no foreign keys.
-    await sql.run('delete from projects where id = ?', [id])
+    // Memberships, tasks (and their links), tokens and webhook endpoints go by ON DELETE CASCADE; the audit log
+    // has no foreign keys, nor has the outbox (its deliveries and attempts cascade from the events).
+    await sql.run('with events as (delete from webhook_events where project_id = ?) delete from projects where id = ?', [id, id])
   },
 })

@@ -203,14 +203,16 @@ export const WebhookEventSchema = new EntitySchema<Row>({
   tableName: 'webhook_events',
   properties: {
     id: { ...text, primary: true },
-    project: { kind: 'm:1', entity: 'Project', fieldName: 'project_id', deleteRule: 'cascade' },
+    // No foreign key (as the audit log): every outbox write would lock the project's row for key share, and
+    // concurrent writes of one project would queue on that row's MultiXact. Deleting a project deletes its events.
+    projectId: { type: 'number', fieldName: 'project_id' },
     type: text,
     sequence: { type: 'bigint', nullable: true },
     body: text,
     createdAt: { ...timestamp, fieldName: 'created_at' },
   },
-  // For the cascade when a project is deleted.
-  indexes: [{ name: 'webhook_events_project_id_index', properties: ['project'] }],
+  // For deleting a project's events with the project.
+  indexes: [{ name: 'webhook_events_project_id_index', properties: ['projectId'] }],
 })
 
 /**
@@ -222,7 +224,11 @@ export const WebhookEventDeliverySchema = new EntitySchema<Row>({
   tableName: 'webhook_event_deliveries',
   properties: {
     id: { type: 'uuid', primary: true },
-    endpoint: { kind: 'm:1', entity: 'WebhookEndpoint', fieldName: 'endpoint_id', deleteRule: 'cascade' },
+    // No foreign key to the endpoint: each delivery's insert would lock the endpoint's row for key share, and every
+    // change of a project with a subscribed endpoint would queue on that one row (measured: create task p50 7 ms
+    // -> 140 ms at 100/s). Deleting an endpoint deletes its deliveries; a claim joins the endpoint, so a delivery
+    // whose endpoint is gone is never attempted.
+    endpointId: { type: 'uuid', fieldName: 'endpoint_id' },
     event: { kind: 'm:1', entity: 'WebhookEvent', fieldName: 'event_id', deleteRule: 'cascade' },
     eventType: { ...text, fieldName: 'event_type' },
     status: { enum: true, items: [...DELIVERY_STATUSES], type: 'string', columnType: 'text' },
@@ -237,7 +243,7 @@ export const WebhookEventDeliverySchema = new EntitySchema<Row>({
     claimedUntil: { ...optionalTimestamp, fieldName: 'claimed_until' },
   },
   indexes: [
-    { name: 'webhook_event_deliveries_endpoint_id_created_at_id_index', properties: ['endpoint', 'createdAt', 'id'] },
+    { name: 'webhook_event_deliveries_endpoint_id_created_at_id_index', properties: ['endpointId', 'createdAt', 'id'] },
     { name: 'webhook_event_deliveries_event_id_index', properties: ['event'] },
     {
       name: 'webhook_event_deliveries_due_index',
@@ -246,6 +252,11 @@ export const WebhookEventDeliverySchema = new EntitySchema<Row>({
     {
       name: 'webhook_event_deliveries_endpoint_pending_index',
       expression: `create index "webhook_event_deliveries_endpoint_pending_index" on "webhook_event_deliveries" ("endpoint_id", "next_attempt_at") where "status" = 'pending'`,
+    },
+    {
+      // The leases in flight, counted on every claim: a few rows per endpoint, however long its queue.
+      name: 'webhook_event_deliveries_in_flight_index',
+      expression: `create index "webhook_event_deliveries_in_flight_index" on "webhook_event_deliveries" ("endpoint_id", "claimed_until") where "status" = 'pending' and "claim_token" is not null`,
     },
   ],
 })

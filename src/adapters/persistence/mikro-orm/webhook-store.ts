@@ -24,16 +24,19 @@ const prefixed = (alias: string, columns: string): string => columns.split(', ')
 /** Due: pending, its time has come, and no unexpired lease on it. */
 const DUE = `d.status = 'pending' and d.next_attempt_at <= ?::timestamptz and (d.claimed_until is null or d.claimed_until <= ?::timestamptz)`
 /** An endpoint's deliveries in flight: leased and the lease not expired (whoever holds it). */
-const IN_FLIGHT = `(select count(*) from webhook_event_deliveries f where f.endpoint_id = e.id and f.status = 'pending' and f.claimed_until > ?::timestamptz)`
+const IN_FLIGHT = `(select count(*) from webhook_event_deliveries f
+  where f.endpoint_id = e.id and f.status = 'pending' and f.claim_token is not null and f.claimed_until > ?::timestamptz)`
 
 /** Step 1: params now, now, now, perEndpoint, limit. */
 const LOCK_DUE_ENDPOINTS = `
   select ${prefixed('e', WEBHOOK_ENDPOINT_COLUMNS)}
     from webhook_endpoints e
-    join (select d.endpoint_id, min(d.next_attempt_at) as due from webhook_event_deliveries d where ${DUE} group by d.endpoint_id) due
-      on due.endpoint_id = e.id
+    cross join lateral (
+      select d.next_attempt_at from webhook_event_deliveries d
+       where d.endpoint_id = e.id and ${DUE}
+       order by d.next_attempt_at limit 1) due
    where e.is_active and ${IN_FLIGHT} < ?
-   order by due.due, e.id
+   order by due.next_attempt_at, e.id
    limit ?
    for update of e skip locked`
 
@@ -83,6 +86,29 @@ const DISABLE = `
     from (select id, is_active from webhook_endpoints where id = ?::uuid for update) old
    where e.id = old.id
   returning old.is_active as disabled`
+
+/**
+ * Many attempts in one statement: each delivery's new state where its claim still holds (the ids returned), and
+ * every attempt in the log (also those of a claim taken over; not those of a delivery deleted meanwhile).
+ */
+const RECORD = `
+  with input as (
+    select * from json_to_recordset(?::json) as x (id uuid, token uuid, status text, attempts int, next_attempt_at timestamptz,
+      last_status_code int, last_error text, delivered_at timestamptz, on_demand boolean,
+      at timestamptz, status_code int, duration_ms int, error text, response_excerpt text)
+  ), updated as (
+    update webhook_event_deliveries d
+       set status = i.status, attempts = i.attempts, next_attempt_at = i.next_attempt_at, last_status_code = i.last_status_code,
+           last_error = i.last_error, delivered_at = i.delivered_at, on_demand = i.on_demand, claim_token = null, claimed_until = null
+      from input i
+     where d.id = i.id and d.claim_token = i.token
+    returning d.id
+  ), logged as (
+    insert into webhook_event_attempts (delivery_id, ${DELIVERY_ATTEMPT_COLUMNS})
+    select i.id, i.at, i.status_code, i.duration_ms, i.error, i.response_excerpt
+      from input i join webhook_event_deliveries d on d.id = i.id
+  )
+  select id from updated`
 
 export const pgWebhookStore = (sql: Sql): WebhookReader & WebhookWriter => ({
   endpoint: async (id) => {
@@ -157,8 +183,8 @@ export const pgWebhookStore = (sql: Sql): WebhookReader & WebhookWriter => ({
     return r?.disabled === true
   },
   deleteEndpoint: async (id) => {
-    // Its deliveries and their attempts go by ON DELETE CASCADE.
-    if (UUID.test(id)) await sql.run('delete from webhook_endpoints where id = ?::uuid', [id])
+    // Its deliveries by hand (they have no foreign key to it: see schema.ts); their attempts by ON DELETE CASCADE.
+    if (UUID.test(id)) await sql.run('with gone as (delete from webhook_endpoints where id = ?::uuid) delete from webhook_event_deliveries where endpoint_id = ?::uuid', [id, id])
   },
   enqueue: async (events, deliveries) => {
     if (events.length === 0 && deliveries.length === 0) return
@@ -194,6 +220,16 @@ export const pgWebhookStore = (sql: Sql): WebhookReader & WebhookWriter => ({
     const updated = await sql.rows(`update webhook_event_deliveries set ${DELIVERY_STATE} where id = ?::uuid and claim_token = ?::uuid returning id`,
       [...stateOf(d), d.id, claimToken])
     return updated.length > 0
+  },
+  recordAttempts: async (records) => {
+    const valid = records.filter((r) => UUID.test(r.delivery.id) && UUID.test(r.claimToken))
+    if (valid.length === 0) return []
+    const rows = await sql.rows<{ id: string }>(RECORD, [JSON.stringify(valid.map(({ delivery: d, claimToken, attempt: a }) => ({
+      id: d.id, token: claimToken, status: d.status, attempts: d.attempts, next_attempt_at: d.nextAttemptAt, last_status_code: d.lastStatusCode,
+      last_error: d.lastError, delivered_at: d.deliveredAt, on_demand: d.onDemand,
+      at: a.at, status_code: a.statusCode, duration_ms: a.durationMs, error: a.error, response_excerpt: a.responseExcerpt,
+    })))])
+    return rows.map((r) => String(r.id))
   },
   addAttempt: async (deliveryId, a) => {
     await sql.run(

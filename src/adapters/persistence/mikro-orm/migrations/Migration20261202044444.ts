@@ -16,16 +16,15 @@ export class Migration20261202044444 extends Migration {
     this.addSql(`create index "webhook_event_deliveries_event_id_index" on "webhook_event_deliveries" ("event_id");`);
     this.addSql(`create index "webhook_event_deliveries_due_index" on "webhook_event_deliveries" ("status", "next_attempt_at") where "status" = 'pending';`);
     this.addSql(`create index "webhook_event_deliveries_endpoint_pending_index" on "webhook_event_deliveries" ("endpoint_id", "next_attempt_at") where "status" = 'pending';`);
+    this.addSql(`create index "webhook_event_deliveries_in_flight_index" on "webhook_event_deliveries" ("endpoint_id", "claimed_until") where "status" = 'pending' and "claim_token" is not null;`);
 
     this.addSql(`create table "webhook_event_attempts" ("id" bigserial primary key, "delivery_id" uuid not null, "at" timestamptz not null, "status_code" int null, "duration_ms" int not null, "error" text null, "response_excerpt" text not null);`);
     this.addSql(`create index "webhook_event_attempts_delivery_id_id_index" on "webhook_event_attempts" ("delivery_id", "id");`);
 
-    this.addSql(`alter table "webhook_events" add constraint "webhook_events_project_id_foreign" foreign key ("project_id") references "projects" ("id") on update cascade on delete cascade;`);
 
     this.addSql(`alter table "webhook_endpoints" add constraint "webhook_endpoints_project_id_foreign" foreign key ("project_id") references "projects" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "webhook_endpoints" add constraint "webhook_endpoints_created_by_id_foreign" foreign key ("created_by_id") references "workers" ("id") on update cascade on delete set null;`);
 
-    this.addSql(`alter table "webhook_event_deliveries" add constraint "webhook_event_deliveries_endpoint_id_foreign" foreign key ("endpoint_id") references "webhook_endpoints" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "webhook_event_deliveries" add constraint "webhook_event_deliveries_event_id_foreign" foreign key ("event_id") references "webhook_events" ("id") on update cascade on delete cascade;`);
 
     this.addSql(`alter table "webhook_event_attempts" add constraint "webhook_event_attempts_delivery_id_foreign" foreign key ("delivery_id") references "webhook_event_deliveries" ("id") on update cascade on delete cascade;`);
@@ -39,8 +38,6 @@ export class Migration20261202044444 extends Migration {
 
   override async down(): Promise<void> {
     this.addSql(`alter table "webhook_event_deliveries" drop constraint "webhook_event_deliveries_event_id_foreign";`);
-
-    this.addSql(`alter table "webhook_event_deliveries" drop constraint "webhook_event_deliveries_endpoint_id_foreign";`);
 
     this.addSql(`alter table "webhook_event_attempts" drop constraint "webhook_event_attempts_delivery_id_foreign";`);
 
