@@ -57,7 +57,7 @@ export const createTaskportApp = (options: TaskportAppOptions): Koa =>
   })
 
 export const createLogger = (level: Config['logLevel']): Logger =>
-  pino({ level, redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', '*.token', 'password', '*.password', 'access_token', '*.access_token', 'webhook_secret', '*.webhook_secret', 'accessToken', '*.accessToken'], censor: '[redacted]' } })
+  pino({ level, redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', '*.token', 'password', '*.password', 'access_token', '*.access_token', 'webhook_secret', '*.webhook_secret', 'accessToken', '*.accessToken', 'secret', '*.secret', 'secretSealed', '*.secretSealed'], censor: '[redacted]' } })
 
 export interface RunningServer {
   readonly url: string

@@ -190,4 +190,19 @@ it('statements per use case with a subscribed webhook endpoint: the outbox adds 
   assert.equal(row, { events: 2, deliveries: 2 })
 })
 
+it('outbox on PostgreSQL: a failure after the audit write, or in the event write, leaves no task, entry, event or delivery', async (ctx) => {
+  const tp = createTaskport({ uow: ctx.faults, clock: new TestClock(), ids: randomIds, secrets: nodeTokenSecrets, cipher: aesGcmCipher(Buffer.alloc(32, 1)), urlGuard: { refusal: async () => undefined } })
+  right(await tp.webhooks.create(ctx.alice, ctx.projectId, { url: 'https://hooks.test/in' }))
+  const counts = async () => (await raw(ctx, 'select (select count(*)::int from tasks) as tasks, (select count(*)::int from audit_log where entity_type = \'task\') as audit, (select count(*)::int from webhook_events) as events, (select count(*)::int from webhook_event_deliveries) as deliveries'))[0] as { tasks: number; audit: number; events: number; deliveries: number }
+  const before = await counts()
+  for (const fail of [() => ctx.faults.failAfterAuditWrites(), () => ctx.faults.failEventWrites()]) {
+    fail()
+    await tp.tasks.create(ctx.alice, ctx.projectId, { title: 'rolled back' }).then(() => assert.unreachable('must fail'), () => undefined)
+    ctx.faults.heal()
+  }
+  assert.equal(await counts(), before)
+  right(await tp.tasks.create(ctx.alice, ctx.projectId, { title: 'committed' }))
+  assert.equal(await counts(), { tasks: before.tasks + 1, audit: before.audit + 1, events: before.events + 1, deliveries: before.deliveries + 1 })
+})
+
 it.run()
