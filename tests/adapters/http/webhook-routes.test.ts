@@ -3,6 +3,7 @@
 // Deliveries themselves (signatures, retries, disabling) are tested in tests/adapters/webhooks/delivery.test.ts.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { fence } from '../../support/loopback-fence.js'
 import { CREDENTIAL_KEY, expectError, startApi, type ApiServer } from '../../support/http.js'
 import { aesGcmCipher } from '../../../src/adapters/system/index.js'
 import { cannedLookup } from '../../support/dns.js'
@@ -182,6 +183,7 @@ it('SSRF: without TASKPORT_WEBHOOK_ALLOW_PRIVATE, private, loopback and unresolv
     const before = asked.length
     expectError(await api.call('POST', base(pid), { as: 'mia', body: { url: 'http://probe.test/' } }), 403, 'forbidden')
     assert.is(asked.length, before)
+    assert.equal(fence.offLoopback, [], 'no socket went anywhere but loopback')
   } finally {
     await api.stop()
   }

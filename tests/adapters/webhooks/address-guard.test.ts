@@ -2,14 +2,13 @@
 // address actually connected to, and the UrlGuard of endpoint creation. Names are resolved only by injected
 // lookups with canned answers (no DNS); the only sockets opened go to receivers of this file on 127.0.0.1, and a
 // fence destroys (and records) any socket of this process that would reach another address.
-import { subscribe } from 'node:diagnostics_channel'
 import type { LookupAddress, LookupOptions } from 'node:dns'
 import { createServer, request } from 'node:http'
 import type { RequestOptions, Server } from 'node:http'
-import { isIP } from 'node:net'
-import type { AddressInfo, Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { fence } from '../../support/loopback-fence.js'
 import {
   dnsUrlGuard, guardedLookup, isPrivateAddress, PRIVATE_ADDRESS_CODE,
 } from '../../../src/adapters/webhooks/address-guard.js'
@@ -17,34 +16,7 @@ import type { Lookup } from '../../../src/adapters/webhooks/address-guard.js'
 
 // ------------------------------------------------------------------------------------------- the network fence
 
-const isLoopback = (ip: string): boolean => ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.')
-/** Every address a socket of this process was about to connect to that is not loopback (must stay empty). */
-const offLoopback: string[] = []
-let socketsOpened = 0
-/** The addresses sockets were about to connect to after a lookup (shows the fence is wired). */
-const looked: string[] = []
-subscribe('net.client.socket', (message) => {
-  const socket = (message as { socket: Socket }).socket
-  socketsOpened += 1
-  socket.on('lookup', (err: Error | null, ip: string | undefined) => {
-    if (err === null && ip !== undefined) looked.push(ip)
-    if (err === null && ip !== undefined && !isLoopback(ip)) {
-      offLoopback.push(ip)
-      socket.destroy(new Error(`test fence: ${ip} is not loopback`))
-    }
-  })
-  const connect = socket.connect
-  socket.connect = function fenced(this: Socket, ...args: unknown[]) {
-    const first = args[0]
-    const host = ((Array.isArray(first) ? first[0] : first) as { host?: unknown } | undefined)?.host
-    if (typeof host === 'string' && isIP(host) !== 0 && !isLoopback(host)) {
-      offLoopback.push(host)
-      process.nextTick(() => this.destroy(new Error(`test fence: ${host} is not loopback`)))
-      return this
-    }
-    return (connect as (...a: unknown[]) => Socket).apply(this, args)
-  } as typeof socket.connect
-})
+const { offLoopback, looked } = fence
 
 // ------------------------------------------------------------------------------------------- helpers
 
@@ -183,7 +155,7 @@ guard('isPrivateAddress: public addresses, also right next to the private ranges
 guard('guardedLookup: all=true answers every address; all=false one address with its family; options pass through', async () => {
   const { lookup, calls } = cannedLookup({ 'hooks.test': [v4('93.184.216.34'), v6('2606:2800:220:1:248:1893:25c8:1946')] })
   const guarded = guardedLookup({ allowPrivate: false, lookup })
-  const before = socketsOpened
+  const before = fence.socketsOpened
 
   const all = await resolveWith(guarded, 'hooks.test', { all: true, hints: 32 })
   assert.is(all.err, null)
@@ -206,7 +178,7 @@ guard('guardedLookup: all=true answers every address; all=false one address with
   assert.is(calls[0]?.options.hints, 32)
   assert.is(calls[2]?.options.family, 6)
   assert.is(calls[2]?.options.hints, 8)
-  assert.is(socketsOpened, before, 'nothing was connected to')
+  assert.is(fence.socketsOpened, before, 'nothing was connected to')
 })
 
 guard('guardedLookup: refuses when any resolved address is private, in both answer shapes', async () => {
@@ -217,7 +189,7 @@ guard('guardedLookup: refuses when any resolved address is private, in both answ
     'v6only.test': [v4('93.184.216.34'), v6('fd00::1')],
   })
   const guarded = guardedLookup({ allowPrivate: false, lookup })
-  const before = socketsOpened
+  const before = fence.socketsOpened
   const cases: [string, string, 4 | 6][] = [
     ['rebind.test', '10.0.0.7', 4], ['mixed.test', '127.0.0.1', 4], ['mapped.test', '::ffff:169.254.169.254', 6], ['v6only.test', 'fd00::1', 6],
   ]
@@ -230,7 +202,7 @@ guard('guardedLookup: refuses when any resolved address is private, in both answ
     }
   }
   assert.is(calls.length, 12)
-  assert.is(socketsOpened, before)
+  assert.is(fence.socketsOpened, before)
 })
 
 guard('guardedLookup: allowPrivate answers private addresses; lookup errors and empty answers fail the connection', async () => {
@@ -240,7 +212,7 @@ guard('guardedLookup: allowPrivate answers private addresses; lookup errors and 
     'flaky.test': Object.assign(new Error('getaddrinfo EAI_AGAIN flaky.test'), { code: 'EAI_AGAIN' }),
   })
   const open = guardedLookup({ allowPrivate: true, lookup })
-  const before = socketsOpened
+  const before = fence.socketsOpened
   const one = await resolveWith(open, 'hooks.test', {})
   assert.is(one.err, null)
   assert.is(one.address, '127.0.0.1')
@@ -257,7 +229,7 @@ guard('guardedLookup: allowPrivate answers private addresses; lookup errors and 
   assert.is(refused.err?.code, PRIVATE_ADDRESS_CODE)
   const throwing: Lookup = () => { throw Object.assign(new Error('boom'), { code: 'EBOOM' }) }
   assert.is((await resolveWith(guardedLookup({ allowPrivate: false, lookup: throwing }), 'x.test', {})).err?.code, 'EBOOM')
-  assert.is(socketsOpened, before)
+  assert.is(fence.socketsOpened, before)
 })
 
 // ------------------------------------------------------------------------------------------- guardedLookup in node's http client
@@ -285,7 +257,7 @@ guard('in http.request: rebind.test -> 10.0.0.7 is refused by the lookup; no soc
 
 guard('in http.request: with allowPrivate, hooks.test -> 127.0.0.1 reaches the loopback receiver; without it, it is refused', async () => {
   const receiver = await startReceiver()
-  const [opened, lookedBefore] = [socketsOpened, looked.length]
+  const [opened, lookedBefore] = [fence.socketsOpened, looked.length]
   try {
     for (const autoSelectFamily of [true, false]) {
       const { lookup, calls } = cannedLookup({ 'hooks.test': [v4('127.0.0.1')] })
@@ -298,7 +270,7 @@ guard('in http.request: with allowPrivate, hooks.test -> 127.0.0.1 reaches the l
       assert.is(calls.length, 1)
     }
     assert.is(receiver.requests, 2)
-    assert.is(socketsOpened - opened, 2, 'the fence sees every socket')
+    assert.is(fence.socketsOpened - opened, 2, 'the fence sees every socket')
     assert.equal(looked.slice(lookedBefore), ['127.0.0.1', '127.0.0.1'], 'and the address each connects to')
     const { lookup } = cannedLookup({ 'hooks.test': [v4('127.0.0.1')] })
     const refused = await get(`http://hooks.test:${receiver.port}/hook`, guardedLookup({ allowPrivate: false, lookup }), true)
@@ -317,13 +289,13 @@ guard('dnsUrlGuard: names resolving to public addresses are accepted (nothing is
     'dual.test': [v4('93.184.216.34'), v6('2606:2800:220:1:248:1893:25c8:1946')],
   })
   const urlGuard = dnsUrlGuard({ allowPrivate: false, lookup })
-  const before = socketsOpened
+  const before = fence.socketsOpened
   assert.is(await urlGuard.refusal('https://hooks.test/webhooks?x=1'), undefined)
   assert.is(await urlGuard.refusal('http://dual.test:8080/'), undefined)
   assert.is(await urlGuard.refusal('https://93.184.216.34/hook'), undefined)
   assert.is(await urlGuard.refusal('https://[2606:2800:220:1:248:1893:25c8:1946]/hook'), undefined)
   assert.equal(calls.map((c) => [c.hostname, c.options.all]), [['hooks.test', true], ['dual.test', true]], 'IP literals are not resolved')
-  assert.is(socketsOpened, before)
+  assert.is(fence.socketsOpened, before)
 })
 
 guard('dnsUrlGuard: private names and literals, unresolvable names and bad URLs are refused with a one-line reason', async () => {
@@ -335,7 +307,7 @@ guard('dnsUrlGuard: private names and literals, unresolvable names and bad URLs 
     'flaky.test': Object.assign(new Error('getaddrinfo EAI_AGAIN flaky.test'), { code: 'EAI_AGAIN' }),
   })
   const urlGuard = dnsUrlGuard({ allowPrivate: false, lookup })
-  const before = socketsOpened
+  const before = fence.socketsOpened
   const expected: [string, string][] = [
     ['https://rebind.test/hook', 'url: rebind.test resolves to 10.0.0.7, a private address'],
     ['https://mixed.test/hook', 'url: mixed.test resolves to ::1, a private address'],
@@ -364,7 +336,7 @@ guard('dnsUrlGuard: private names and literals, unresolvable names and bad URLs 
     assert.not.ok((refusal ?? '').includes('\n'))
   }
   assert.equal(calls.map((c) => c.hostname), ['rebind.test', 'mixed.test', 'metadata.test', 'nowhere.test', 'empty.test', 'flaky.test'])
-  assert.is(socketsOpened, before)
+  assert.is(fence.socketsOpened, before)
 })
 
 guard('dnsUrlGuard: a lookup that never answers is refused after the resolve timeout', async () => {

@@ -2,6 +2,7 @@
 // Signatures are verified by the `standardwebhooks` package, never by our code.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { fence } from '../../support/loopback-fence.js'
 import { Webhook } from 'standardwebhooks'
 import { startApi, type ApiServer } from '../../support/http.js'
 import { startReceiver, type Receiver } from '../../support/receiver.js'
@@ -234,6 +235,7 @@ it('SSRF at delivery: a name that resolved publicly at creation and privately at
     assert.match(delivery.last_error, 'refused: rebind.test resolves to 10.0.0.7, a private address')
     assert.equal(delivery.last_status_code, null)
     assert.ok(asked.filter((n) => n === 'rebind.test').length >= 2, 'resolved at creation and again at the connection')
+    assert.equal(fence.offLoopback, [], 'no socket went anywhere but loopback')
   } finally {
     await api.stop()
   }

@@ -3,46 +3,21 @@
 // refused connections, the 1 KiB excerpt, and the private-address guard. Names resolve only through injected
 // lookups with canned answers; a fence destroys (and records) any socket that would leave loopback.
 import { randomBytes } from 'node:crypto'
-import { subscribe } from 'node:diagnostics_channel'
 import type { LookupAddress } from 'node:dns'
 import { createServer } from 'node:http'
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
-import { isIP } from 'node:net'
-import type { AddressInfo, Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { Webhook } from 'standardwebhooks'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { fence } from '../../support/loopback-fence.js'
 import type { Lookup } from '../../../src/adapters/webhooks/address-guard.js'
 import { createWebhookTransport } from '../../../src/adapters/webhooks/transport.js'
 import type { AttemptResult, WebhookTransport, WebhookTransportOptions } from '../../../src/adapters/webhooks/transport.js'
 
 // ------------------------------------------------------------------------------------------- the network fence
 
-const isLoopback = (ip: string): boolean => ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.')
-/** Every address a socket of this process was about to connect to that is not loopback (must stay empty). */
-const offLoopback: string[] = []
-let socketsOpened = 0
-subscribe('net.client.socket', (message) => {
-  const socket = (message as { socket: Socket }).socket
-  socketsOpened += 1
-  socket.on('lookup', (err: Error | null, ip: string | undefined) => {
-    if (err === null && ip !== undefined && !isLoopback(ip)) {
-      offLoopback.push(ip)
-      socket.destroy(new Error(`test fence: ${ip} is not loopback`))
-    }
-  })
-  const connect = socket.connect
-  socket.connect = function fenced(this: Socket, ...args: unknown[]) {
-    const first = args[0]
-    const host = ((Array.isArray(first) ? first[0] : first) as { host?: unknown } | undefined)?.host
-    if (typeof host === 'string' && isIP(host) !== 0 && !isLoopback(host)) {
-      offLoopback.push(host)
-      process.nextTick(() => this.destroy(new Error(`test fence: ${host} is not loopback`)))
-      return this
-    }
-    return (connect as (...a: unknown[]) => Socket).apply(this, args)
-  } as typeof socket.connect
-})
+const { offLoopback } = fence
 
 // ------------------------------------------------------------------------------------------- receivers
 
@@ -394,7 +369,7 @@ transport('IP-literal hosts are checked before any connection: http://10.1.2.3/,
   await withReceiver(undefined, {}, async (receiver) => {
     const { lookup, calls } = canned({})
     const client = createWebhookTransport({ timeoutMs: 2000, allowPrivate: false, userAgent: 'taskport-webhooks/0.1.0', lookup })
-    const before = socketsOpened
+    const before = fence.socketsOpened
     try {
       noResponse(await client.send(request('http://10.1.2.3/')), 'refused: 10.1.2.3 is a private address')
       noResponse(await client.send(request('https://169.254.169.254/latest/meta-data')), 'refused: 169.254.169.254 is a private address')
@@ -402,7 +377,7 @@ transport('IP-literal hosts are checked before any connection: http://10.1.2.3/,
       noResponse(await client.send(request(`http://[::ffff:127.0.0.1]:${receiver.port}/`)), 'refused: ::ffff:7f00:1 is a private address')
       noResponse(await client.send(request(`http://[::1]:${receiver.port}/`)), 'refused: ::1 is a private address')
       noResponse(await client.send(request(`http://0.0.0.0:${receiver.port}/`)), 'refused: 0.0.0.0 is a private address')
-      assert.is(socketsOpened, before, 'no socket was opened')
+      assert.is(fence.socketsOpened, before, 'no socket was opened')
       assert.equal(calls, [], 'literals are not resolved')
       assert.is(receiver.connections, 0)
     } finally {
@@ -416,7 +391,7 @@ transport('IP-literal hosts are checked before any connection: http://10.1.2.3/,
 transport('never throws: bad URLs, schemes and header values are failed attempts', async () => {
   const client = createWebhookTransport({ timeoutMs: 1000, allowPrivate: true, userAgent: 'taskport-webhooks/0.1.0', lookup: canned({}).lookup })
   const badAgent = createWebhookTransport({ timeoutMs: 1000, allowPrivate: true, userAgent: 'bad\r\nX-Injected: 1', lookup: canned({}).lookup })
-  const before = socketsOpened
+  const before = fence.socketsOpened
   try {
     noResponse(await client.send(request('not a url')), 'invalid URL')
     noResponse(await client.send(request('ftp://127.0.0.1/')), 'unsupported scheme ftp:')
@@ -425,7 +400,7 @@ transport('never throws: bad URLs, schemes and header values are failed attempts
     assert.match(injected.error ?? '', /^invalid request header/)
     const badId = await client.send(request('http://127.0.0.1:9/', { eventId: 'evt\n1' }))
     assert.match(badId.error ?? '', /^invalid request header/)
-    assert.is(socketsOpened, before)
+    assert.is(fence.socketsOpened, before)
   } finally {
     client.close()
     badAgent.close()
