@@ -8,7 +8,7 @@ export * from './ports/index.js'
 export * from './rollup.js'
 export * from './transaction.js'
 export * from './views.js'
-export * from './wire.js'
+export * from './wire/index.js'
 
 export * from './identity/identify.js'
 export * from './projects/list-projects.js'

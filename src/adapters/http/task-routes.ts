@@ -1,69 +1,16 @@
 import type Router from '@koa/router'
-import type { AuditFilter, TaskFilter } from '../../application/index.js'
-import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, isPriority, isTaskStatus, type Issue, type TaskInput } from '../../domain/index.js'
+import * as E from 'fp-ts/lib/Either.js'
+import { auditFilterOf, taskFields, taskFilterOf, taskInput, type AuditFilter, type TaskFilter } from '../../application/index.js'
+import type { Issue } from '../../domain/index.js'
 import type { Taskport } from '../../application/taskport.js'
-import { AssignC, ChangeStatusC, CreateTaskC, isIdText, ProgressC, RejectC, UpdateTaskC } from './decode.js'
+import { AssignC, ChangeStatusC, CreateTaskC, ProgressC, RejectC, UpdateTaskC } from './decode.js'
 import { auditJson, pageJson, taskDetailJson, taskJson } from './encode.js'
 import { body, callerOf, fail, idParam, ifMatch, pageRequest, queryString, respond, type Ctx } from './http-context.js'
 import { validationProblem } from './problem.js'
 
-/** The optional task fields, shared by create and update: snake_case in, the domain's names out. */
-const taskFields = (b: ReturnType<typeof UpdateTaskC.encode>) => ({
-  ...(b.description !== undefined ? { description: b.description } : {}),
-  ...(b.priority !== undefined ? { priority: b.priority } : {}),
-  ...(b.tags !== undefined ? { tags: b.tags } : {}),
-  ...(b.due_date !== undefined ? { dueDate: b.due_date } : {}),
-  ...(b.story_points !== undefined ? { storyPoints: b.story_points } : {}),
-  ...(b.parent_task_id !== undefined ? { parentTaskId: b.parent_task_id } : {}),
-})
-
-const taskInput = (b: ReturnType<typeof CreateTaskC.encode>): TaskInput => ({
-  title: b.title,
-  ...taskFields(b),
-  ...(b.assignee_id !== undefined ? { assigneeId: b.assignee_id } : {}),
-})
-
-const idOrNone = (raw: string | undefined, path: string, issues: Issue[]): number | 'none' | undefined => {
-  if (raw === undefined) return undefined
-  if (raw === 'none') return 'none'
-  if (isIdText(raw)) return Number(raw)
-  issues.push({ path, message: 'must be an id or none' })
-  return undefined
-}
-
-const taskFilter = (ctx: Ctx): TaskFilter => {
-  const issues: Issue[] = []
-  const status = queryString(ctx, 'status')
-  const priority = queryString(ctx, 'priority')
-  if (status !== undefined && !isTaskStatus(status)) issues.push({ path: 'status', message: 'must be a task status' })
-  if (priority !== undefined && !isPriority(priority)) issues.push({ path: 'priority', message: 'must be low, medium, high or urgent' })
-  const assigneeId = idOrNone(queryString(ctx, 'assignee_id'), 'assignee_id', issues)
-  const parentId = idOrNone(queryString(ctx, 'parent_id'), 'parent_id', issues)
-  if (issues.length > 0) fail(validationProblem(issues))
-  const tag = queryString(ctx, 'tag')
-  const q = queryString(ctx, 'q')
-  return {
-    ...(status !== undefined && isTaskStatus(status) ? { status } : {}),
-    ...(priority !== undefined && isPriority(priority) ? { priority } : {}),
-    ...(assigneeId !== undefined ? { assigneeId } : {}),
-    ...(parentId !== undefined ? { parentId } : {}),
-    ...(tag !== undefined ? { tag } : {}),
-    ...(q !== undefined ? { q } : {}),
-  }
-}
-
-const auditFilter = (ctx: Ctx): AuditFilter => {
-  const action = queryString(ctx, 'action')
-  const entityType = queryString(ctx, 'entity_type')
-  const actorId = queryString(ctx, 'actor_id')
-  const issues: Issue[] = []
-  const knownAction = AUDIT_ACTIONS.find((a) => a === action)
-  const knownType = AUDIT_ENTITY_TYPES.find((e) => e === entityType)
-  if (action !== undefined && !knownAction) issues.push({ path: 'action', message: 'must be an audit action' })
-  if (entityType !== undefined && !knownType) issues.push({ path: 'entity_type', message: 'must be an audit entity type' })
-  if (issues.length > 0) fail(validationProblem(issues))
-  return { ...(actorId ? { actorId } : {}), ...(knownAction ? { action: knownAction } : {}), ...(knownType ? { entityType: knownType } : {}) }
-}
+const orFail = <A>(result: E.Either<readonly Issue[], A>): A => (E.isLeft(result) ? fail(validationProblem(result.left)) : result.right)
+const taskFilter = (ctx: Ctx): TaskFilter => orFail(taskFilterOf((name) => queryString(ctx, name)))
+const auditFilter = (ctx: Ctx): AuditFilter => orFail(auditFilterOf((name) => queryString(ctx, name)))
 
 export const taskRoutes = (router: Router, tp: Taskport): void => {
   router.get('/api/projects/:pid/tasks', async (ctx: Ctx) => {

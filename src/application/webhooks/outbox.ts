@@ -10,7 +10,7 @@ import {
 import type { Deps } from '../deps.js'
 import type { OutboxEvent, Stores, StoredDelivery, UnitOfWork } from '../ports/index.js'
 import { assembleTaskViews, memberViews, projectView } from '../views.js'
-import { apiTokenJson, integrationJson, iso, memberJson, projectJson, taskJson } from '../wire.js'
+import { apiTokenJson, integrationJson, iso, memberJson, projectJson, taskJson } from '../wire/resources.js'
 
 /** `evt_` + 32 hex characters. */
 export const newEventId = (ids: Deps['ids']): string => `evt_${ids.uuid().replace(/-/g, '')}`

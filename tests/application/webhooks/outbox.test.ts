@@ -3,7 +3,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createTaskport } from '../../../src/application/taskport.js'
-import { taskJson } from '../../../src/application/wire.js'
+import { taskJson } from '../../../src/application/wire/resources.js'
 import { right } from '../../support/app-fixture.js'
 import { bodies, deliveries, events, setup, tables } from './webhook-fixture.js'
 

@@ -1,12 +1,12 @@
 // Read models -> the contract's JSON (snake_case, ISO timestamps): the wire shapes of the resources, shared by
 // every driving adapter (REST, MCP) and by the events of outgoing webhooks, whose `object` is the REST shape.
-import type { ApiToken, AuditEntry, DeliveryAttempt, EventDelivery, Integration, WebhookEndpoint, Worker } from '../domain/index.js'
-import type { CreatedIntegration } from './integrations/create-integration.js'
-import type { Page } from './pagination.js'
-import type { IssuedApiToken } from './tokens/create-api-token.js'
-import type { CreatedWebhook } from './webhooks/create-webhook.js'
-import type { DeliveryDetail } from './webhooks/list-deliveries.js'
-import type { MemberView, ProjectView, TaskDetail, TaskView } from './views.js'
+import type { ApiToken, AuditEntry, DeliveryAttempt, EventDelivery, Integration, WebhookEndpoint, Worker } from '../../domain/index.js'
+import type { CreatedIntegration } from '../integrations/create-integration.js'
+import type { Page } from '../pagination.js'
+import type { IssuedApiToken } from '../tokens/create-api-token.js'
+import type { CreatedWebhook } from '../webhooks/create-webhook.js'
+import type { DeliveryDetail } from '../webhooks/list-deliveries.js'
+import type { MemberView, ProjectView, TaskDetail, TaskView } from '../views.js'
 
 export const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString())
 
