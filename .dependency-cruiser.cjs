@@ -17,6 +17,13 @@ module.exports = {
       to: { pathNot: ['^src/domain/', '^src/application/', '^node_modules/(fp-ts|io-ts)/'] },
     },
     {
+      name: 'mcp-adapter-uses-the-application-only',
+      comment: 'src/adapters/mcp imports the application layer (and the domain it exposes), the MCP SDK, io-ts and fp-ts: not the other adapters',
+      severity: 'error',
+      from: { path: '^src/adapters/mcp/' },
+      to: { path: '^src/(adapters/(?!mcp/)|main/)' },
+    },
+    {
       name: 'adapters-do-not-know-main',
       comment: 'only entry points (src/index.ts and the other package entry files) import src/main',
       severity: 'error',

@@ -18,6 +18,7 @@ import { cannedLookup } from './dns.js'
 import type { Lookup } from '../../src/adapters/webhooks/address-guard.js'
 import type { DeliveryRunner } from '../../src/adapters/webhooks/delivery-runner.js'
 import { createWebhookDelivery, webhookUrlGuard } from '../../src/main/webhook-delivery.js'
+import { mcpServerFactory } from '../../src/adapters/mcp/server.js'
 
 const listen = (server: Server): Promise<number> =>
   new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
@@ -92,6 +93,8 @@ export interface ApiOptions {
    * Outgoing webhooks. Default: private addresses allowed (receivers listen on 127.0.0.1) and a lookup that knows
    * no name (no test sends a DNS query). `delivery` starts a delivery runner beside the server.
    */
+  /** MCP at POST /mcp (on by default): read-only mode and the allowed browser origins. */
+  readonly mcp?: { readonly readOnly?: boolean; readonly allowedOrigins?: readonly string[] }
   readonly webhooks?: {
     readonly allowPrivate?: boolean
     readonly lookup?: Lookup
@@ -115,6 +118,7 @@ export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => 
     taskport,
     authenticate: jwksAuthenticator({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: 0 }),
     databaseReady: async () => true,
+    mcp: { factory: mcpServerFactory(taskport, { readOnly: options.mcp?.readOnly ?? false }), allowedOrigins: options.mcp?.allowedOrigins ?? [], issuer: ISSUER },
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   })

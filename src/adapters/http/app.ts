@@ -16,6 +16,7 @@ import { taskSyncRateLimit, type RateLimitOptions } from './rate-limit.js'
 import { bearerToken, syncRoutes, TASK_SYNC_PATH } from './sync-routes.js'
 import { integrationRoutes } from './integration-routes.js'
 import { webhookRoutes } from './webhook-routes.js'
+import { mcpRoutes, type McpRouteOptions } from './mcp-routes.js'
 import { RAW_TOKEN_PATTERN } from '../../domain/index.js'
 import { isIdText } from './decode.js'
 
@@ -31,6 +32,8 @@ export interface HttpDeps {
   readonly corsOrigin?: string
   /** The task-sync rate limit (default: 100 per minute per project, in-process). */
   readonly rateLimit?: RateLimitOptions
+  /** MCP for agents at POST /mcp; without it, /mcp is not served. */
+  readonly mcp?: McpRouteOptions
 }
 
 const silent: HttpLogger = { info: () => undefined, error: () => undefined }
@@ -105,6 +108,7 @@ export const createRouter = (deps: HttpDeps): Router => {
   syncRoutes(router, deps.taskport)
   integrationRoutes(router, deps.taskport)
   webhookRoutes(router, deps.taskport)
+  if (deps.mcp) mcpRoutes(router, deps.taskport, deps.authenticate, deps.mcp)
   return router
 }
 

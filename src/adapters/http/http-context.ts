@@ -13,6 +13,8 @@ export interface State {
   /** The body's bytes (webhook signatures cover them). */
   rawBody?: Buffer
   requestId?: string
+  /** MCP: why the body could not be read as JSON (answered with a JSON-RPC parse error). */
+  unparsable?: string
   /** The project whose task-sync limit this request counts against. */
   rateLimitKey?: string
 }

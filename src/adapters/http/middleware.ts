@@ -21,6 +21,9 @@ export const BODY_LIMIT = 1024 * 1024
  */
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024
 
+/** The MCP endpoint (src/adapters/http/mcp-routes.ts). */
+export const MCP_PATH = /^\/mcp$/
+
 /** Vendors' webhooks: authenticated by their signature, not by a JWT. */
 export const WEBHOOK_PATH = /^\/api\/integrations\/[^/]+\/webhook$/
 
@@ -179,6 +182,8 @@ export const jsonBody = async (ctx: Ctx, next: Next) => {
       if (parsed.ok) ctx.state.body = parsed.value
       // Webhooks check their signature first: a stranger's bad JSON is a 401 there, not a 400 (and a signed
       // body that is not usable JSON is refused by the use case as not being a JSON object).
+      // MCP answers a body that is not JSON with JSON-RPC's parse error (-32700), after authentication.
+      else if (MCP_PATH.test(ctx.path)) ctx.state.unparsable = parsed.problem.problem.body.detail
       else if (!WEBHOOK_PATH.test(ctx.path)) throw parsed.problem
     }
   }

@@ -9,6 +9,9 @@ export type ErrorCode =
   | 'method_not_allowed' | 'conflict' | 'precondition_failed' | 'payload_too_large' | 'unsupported_media_type'
   | 'rate_limited' | 'service_unavailable' | 'internal_error'
 
+/** The contract's error body (FR-002). */
+export type ErrorBody = Problem['body']
+
 export interface Problem {
   readonly status: number
   readonly body: {
