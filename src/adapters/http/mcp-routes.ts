@@ -4,6 +4,7 @@
 import type Router from '@koa/router'
 import * as E from 'fp-ts/lib/Either.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js'
 import type { Taskport } from '../../application/taskport.js'
 import type { McpServerFactory } from '../mcp/server.js'
 import { AuthUnavailable, type Authenticate } from './authenticate.js'
@@ -55,6 +56,11 @@ export const mcpRoutes = (router: Router, tp: Taskport, authenticate: Authentica
       return
     }
     if (ctx.state.unparsable !== undefined) return jsonRpcError(ctx, 400, -32700, `Parse error: ${ctx.state.unparsable}`)
+    // JSON that is not JSON-RPC is an Invalid Request (-32600), not a parse error (which the SDK would answer).
+    const messages: unknown[] = Array.isArray(ctx.state.body) ? ctx.state.body : [ctx.state.body]
+    if (messages.length === 0 || messages.some((m) => !JSONRPCMessageSchema.safeParse(m).success)) {
+      return jsonRpcError(ctx, 400, -32600, 'Invalid Request: not a JSON-RPC 2.0 message')
+    }
     const server = options.factory.create(caller.right)
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
     ctx.res.on('close', () => {

@@ -34,10 +34,10 @@ const objectSchema = (properties: Record<string, unknown>, required: readonly st
   type: 'object', properties, ...(required.length ? { required: [...required] } : {}),
 })
 
-const withIds = (ids: Record<string, JsonSchema>, body?: t.Mixed, query: readonly string[] = []): JsonSchema => {
+const withIds = (ids: Record<string, JsonSchema>, body?: t.Mixed, query: readonly string[] = [], optional: Record<string, JsonSchema> = {}): JsonSchema => {
   const fromBody = body ? toJsonSchema(body) : { properties: {}, required: [] }
   return objectSchema(
-    { ...ids, ...(fromBody.properties as object), ...Object.fromEntries(query.map((q) => [q, QUERY_PARAMS[q]])) },
+    { ...ids, ...optional, ...(fromBody.properties as object), ...Object.fromEntries(query.map((q) => [q, QUERY_PARAMS[q]])) },
     [...Object.keys(ids), ...((fromBody.required as string[] | undefined) ?? [])],
   )
 }
@@ -142,7 +142,7 @@ export const TOOLS: readonly Tool[] = [
   },
   {
     name: 'update_task', description: "Change a task's fields; expected_version refuses a stale edit (as If-Match).", readOnly: false, rest: 'PUT /api/tasks/{id}',
-    inputSchema: withIds({ task_id: ID, expected_version: { type: 'integer', minimum: 1 } }, UpdateTaskC), outputSchema: output('Task'),
+    inputSchema: withIds({ task_id: ID }, UpdateTaskC, [], { expected_version: { type: 'integer', minimum: 1 } }), outputSchema: output('Task'),
     run: tool(t.intersection([TaskIdC, t.partial({ expected_version: t.Int }), UpdateTaskC]), (tp, c, a) => tp.tasks.update(c, a.task_id, {
       ...(a.title !== undefined ? { title: a.title } : {}), ...taskFields(a), ...(a.expected_version !== undefined ? { expectedVersion: a.expected_version } : {}),
     }), taskJson),

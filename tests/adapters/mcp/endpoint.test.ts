@@ -1,0 +1,105 @@
+// POST /mcp as an HTTP endpoint: authentication like REST with the RFC 9728 challenge, Origin checking, JSON-RPC
+// errors for what is not a tool call (unknown tool, malformed JSON, an invalid request), GET/DELETE 405, statelessness,
+// the body limit, and read-only mode.
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { expectError, ISSUER, startApi, type ApiServer } from '../../support/http.js'
+import { callTool, mcpClient, postMcp } from '../../support/mcp.js'
+
+interface Ctx {
+  api: ApiServer
+  token: string
+}
+
+const it = suite<Ctx>('the /mcp endpoint')
+
+it.before(async (ctx) => {
+  ctx.api = await startApi({ mcp: { allowedOrigins: ['https://agents.example.com'] } })
+  ctx.token = await ctx.api.jwks.sign({ sub: 'wes', email: 'wes@example.com', name: 'wes' })
+})
+it.after(async (ctx) => ctx.api.stop())
+
+const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })
+const toolsList = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} })
+
+it('without valid credentials: 401 in the error shape with the resource_metadata challenge', async ({ api }) => {
+  const challenge = `Bearer resource_metadata="${api.base}/.well-known/oauth-protected-resource"`
+  const expired = await api.jwks.sign({ sub: 'wes', email: 'wes@example.com' }, { expiresIn: '-1m' })
+  const otherAudience = await api.jwks.sign({ sub: 'wes', email: 'wes@example.com' }, { audience: 'someone-else' })
+  for (const authorization of [undefined, 'Bearer not-a-jwt', `Bearer ${expired}`, `Bearer ${otherAudience}`, 'Basic d2VzOnB3']) {
+    const res = await postMcp(api, toolsList, authorization ? { authorization } : {})
+    expectError({ status: res.status, body: res.body }, 401, 'unauthorized')
+    assert.is(res.headers.get('www-authenticate'), challenge, String(authorization))
+  }
+  const doc = await fetch(`${api.base}/.well-known/oauth-protected-resource`)
+  assert.is(doc.status, 200)
+  assert.equal(await doc.json(), { resource: `${api.base}/mcp`, authorization_servers: [ISSUER], bearer_methods_supported: ['header'] })
+})
+
+it('Origin: absent or allowed passes, any other is 403 (before credentials are looked at)', async ({ api, token }) => {
+  const ok = await postMcp(api, toolsList, { authorization: `Bearer ${token}`, origin: 'https://agents.example.com' })
+  assert.is(ok.status, 200, JSON.stringify(ok.body))
+  for (const origin of ['https://evil.example.com', 'null', 'http://agents.example.com']) {
+    const res = await postMcp(api, toolsList, { authorization: `Bearer ${token}`, origin })
+    expectError({ status: res.status, body: res.body }, 403, 'forbidden')
+  }
+  expectError(await postMcp(api, toolsList, { origin: 'https://evil.example.com' }).then((r) => ({ status: r.status, body: r.body })), 403, 'forbidden')
+})
+
+it('stateless: no session id, and any request works without an initialize first', async ({ api, token }) => {
+  const init = await postMcp(api, initialize, { authorization: `Bearer ${token}` })
+  assert.is(init.status, 200)
+  assert.is(init.headers.get('mcp-session-id'), null)
+  assert.is(init.body.result.serverInfo.name, 'taskport')
+  const list = await postMcp(api, toolsList, { authorization: `Bearer ${token}` })
+  assert.is(list.status, 200)
+  assert.is(list.body.result.tools.length, 16)
+  assert.match(list.headers.get('content-type') ?? '', 'application/json')
+})
+
+it('JSON-RPC errors: unknown tool -32602, malformed JSON -32700, an invalid request -32600; GET and DELETE 405', async ({ api, token }) => {
+  const auth = { authorization: `Bearer ${token}` }
+  const unknown = await postMcp(api, JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'drop_database', arguments: {} } }), auth)
+  assert.equal([unknown.status, unknown.body.id, unknown.body.error.code, unknown.body.error.message], [200, 7, -32602, 'Unknown tool: drop_database'])
+  const malformed = await postMcp(api, '{"jsonrpc": "2.0", "id": 1, "method": ', auth)
+  assert.equal([malformed.status, malformed.body.error.code, malformed.body.id], [400, -32700, null])
+  const invalid = await postMcp(api, JSON.stringify({ jsonrpc: '2.0', id: 3, params: {} }), auth)
+  assert.is(invalid.body.error.code, -32600, JSON.stringify(invalid.body))
+  const client = await mcpClient(api, token)
+  try {
+    await client.callTool({ name: 'nope', arguments: {} }).then(() => assert.unreachable('must be a JSON-RPC error'), (error: { code?: number }) => assert.is(error.code, -32602))
+  } finally {
+    await client.close()
+  }
+  for (const method of ['GET', 'DELETE']) {
+    const res = await api.call(method, '/mcp', { token })
+    expectError(res, 405, 'method_not_allowed')
+    assert.is(res.headers.get('allow'), 'POST')
+  }
+})
+
+it('the body limit of the REST API: over 1 MiB is a 413', async ({ api, token }) => {
+  const huge = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'create_task', arguments: { project_id: 1, title: 'x'.repeat(1024 * 1024) } } })
+  const res = await postMcp(api, huge, { authorization: `Bearer ${token}` })
+  expectError({ status: res.status, body: res.body }, 413, 'payload_too_large')
+})
+
+it('read-only mode lists and serves only the read tools', async () => {
+  const api = await startApi({ mcp: { readOnly: true } })
+  try {
+    const token = await api.jwks.sign({ sub: 'ro', email: 'ro@example.com' })
+    const client = await mcpClient(api, token)
+    const { tools } = await client.listTools()
+    assert.equal(tools.map((t) => t.name), ['whoami', 'list_projects', 'get_project', 'list_members', 'list_tasks', 'get_task', 'task_audit', 'project_audit'])
+    const projects = await callTool(client, 'list_projects')
+    assert.not.ok(projects.isError)
+    const pid = projects.json.items[0].id
+    await client.callTool({ name: 'create_task', arguments: { project_id: pid, title: 'no' } }).then(() => assert.unreachable('write tools are not served'), (error: { code?: number }) => assert.is(error.code, -32602))
+    assert.is((await api.sql('select count(*)::int as n from tasks'))[0].n, 0)
+    await client.close()
+  } finally {
+    await api.stop()
+  }
+})
+
+it.run()
