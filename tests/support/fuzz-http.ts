@@ -29,11 +29,19 @@ export const expectRefusal = (answer: Answer, label: string, statuses?: readonly
   if (statuses) assert.ok(statuses.includes(answer.status), `one of ${statuses.join(', ')}: ${why}`)
   assert.match(answer.headers.get('content-type') ?? '', /^application\/json/, `JSON: ${why}`)
   const body = JSON.parse(answer.text)
+  expectErrorBody(body, why)
+  assert.is(body.status_code, answer.status, `status_code: ${why}`)
+  return body
+}
+
+/** The contract's error body (API.md, "Errors"): exactly its keys, one of its codes, a 4xx, a detail without a stack. */
+export const expectErrorBody = (body: any, why: string): void => {
+  assert.ok(typeof body === 'object' && body !== null, `an error body: ${why}`)
   const keys = Object.keys(body).sort()
   const expected = ['detail', 'error', 'status_code', ...(body.error === 'validation_error' ? ['errors'] : []), ...(body.error === 'invalid_transition' ? ['allowed'] : [])].sort()
   assert.equal(keys, expected, `the error shape: ${why}`)
   assert.ok(ERROR_CODES.has(body.error), `a contract error code: ${why}`)
-  assert.is(body.status_code, answer.status, `status_code: ${why}`)
+  assert.ok(Number.isInteger(body.status_code) && body.status_code >= 400 && body.status_code < 500, `a 4xx status_code: ${why}`)
   assert.type(body.detail, 'string')
   assert.ok(body.detail.length > 0, `a detail: ${why}`)
   assert.not.match(body.detail, /\n\s+at |\.[jt]s:\d+/, `no stack trace: ${why}`)
@@ -41,7 +49,17 @@ export const expectRefusal = (answer: Answer, label: string, statuses?: readonly
     assert.ok(Array.isArray(body.errors) && body.errors.length > 0, `errors: ${why}`)
     for (const e of body.errors) assert.equal(Object.keys(e).sort(), ['message', 'path'], `an issue: ${why}`)
   }
-  return body
+}
+
+/** fc.assert, with the failed assertion's own message in the report (uvu prints only the message). */
+export const check = async (property: fc.IAsyncPropertyWithHooks<any>, numRuns: number): Promise<void> => {
+  try {
+    await fc.assert(property, { numRuns })
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause
+    if (cause instanceof Error) (error as Error).message += `\nCaused by: ${cause.message}${(cause as { details?: string }).details ?? ''}`
+    throw error
+  }
 }
 
 /** Row count and md5 of every row of every table: equal fingerprints, equal data. */
@@ -98,6 +116,7 @@ export const anyJson: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Does `value` have the JSON Schema type `schema` declares (the request schemas of the OpenAPI document)? */
 export const hasSchemaType = (schema: Record<string, any>, value: unknown): boolean => {
+  if ('const' in schema) return value === schema.const
   if (schema.enum) return schema.enum.includes(value)
   if (schema.oneOf) return schema.oneOf.some((member: Record<string, any>) => hasSchemaType(member, value))
   const types: string[] = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js'
 import type { Taskport } from '../../application/taskport.js'
-import type { McpServerFactory } from '../mcp/server.js'
+import { connect, type McpServerFactory } from '../mcp/server.js'
 import { AuthUnavailable, type Authenticate } from './authenticate.js'
 import { fail, type Ctx } from './http-context.js'
 import { webhookBase } from './integration-routes.js'
@@ -67,7 +67,7 @@ export const mcpRoutes = (router: Router, tp: Taskport, authenticate: Authentica
       void transport.close()
       void server.close()
     })
-    await server.connect(transport)
+    await connect(server, transport)
     ctx.respond = false
     await transport.handleRequest(ctx.req, ctx.res, ctx.state.body)
   })

@@ -2,10 +2,9 @@
 // and a JSON body reader with the 1 MiB limit.
 import { randomUUID } from 'node:crypto'
 import type { Next } from 'koa'
-import { StoreUnavailable } from '../../application/index.js'
+import { StoreUnavailable, UNSTORABLE_TEXT, UNSTORABLE_TEXT_MESSAGE, unstorableJson } from '../../application/index.js'
 import { HttpProblem, type Ctx } from './http-context.js'
 import { problem } from './problem.js'
-import type { Issue } from '../../domain/index.js'
 
 export interface HttpLogger {
   info(fields: object, message: string): void
@@ -84,58 +83,29 @@ const readBody = (ctx: Ctx, limit: number): Promise<Buffer> =>
     ctx.req.on('error', reject)
   })
 
-/** Nesting deeper than this is no request of this API (and no vendor's webhook either). */
-export const MAX_JSON_DEPTH = 64
-
 const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-/** A NUL character (PostgreSQL text cannot hold it) or a lone UTF-16 surrogate (no UTF-8 encoding exists). */
-const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-
-export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL characters or unpaired surrogates'
-
-/**
- * The first problem of a parsed JSON body that no route could store: text PostgreSQL refuses (which would
- * otherwise surface as a 500 or a 503 from the database) or nesting beyond MAX_JSON_DEPTH. Iterative: a hostile
- * body must not exhaust the stack.
- */
-export const unstorableJson = (value: unknown): Issue | undefined => {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }]
-  const at = (path: string) => path || 'body'
-  while (stack.length > 0) {
-    const item = stack.pop() as { value: unknown; path: string; depth: number }
-    if (typeof item.value === 'string') {
-      if (UNSTORABLE_TEXT.test(item.value)) return { path: at(item.path), message: UNSTORABLE_TEXT_MESSAGE }
-    } else if (typeof item.value === 'object' && item.value !== null) {
-      if (item.depth >= MAX_JSON_DEPTH) return { path: at(item.path), message: `must not be nested more than ${MAX_JSON_DEPTH} levels deep` }
-      for (const [key, child] of Object.entries(item.value)) {
-        const path = item.path ? `${item.path}.${key}` : key
-        if (UNSTORABLE_TEXT.test(key)) return { path: at(item.path), message: `keys ${UNSTORABLE_TEXT_MESSAGE}` }
-        stack.push({ value: child, path, depth: item.depth + 1 })
-      }
-    }
-  }
-  return undefined
-}
 
 const invalidInput = (message: string, path = 'body'): HttpProblem =>
   new HttpProblem(problem(400, 'validation_error', `${path}: ${message}`, { errors: [{ path, message }] }))
 
-/** Bytes -> JSON value, or the problem with them: not UTF-8, not JSON, or holding what no route can store. */
-const parseJson = (raw: Buffer): { ok: true; value: unknown } | { ok: false; problem: HttpProblem } => {
-  let text: string
+/**
+ * Bytes -> JSON value, or the problem with them: not UTF-8, not JSON, or (with `text`) holding what no route can
+ * store. MCP leaves the text rule to its tools: there it refuses a tool's arguments, not the JSON-RPC message.
+ */
+const parseJson = (raw: Buffer, text = true): { ok: true; value: unknown } | { ok: false; problem: HttpProblem } => {
+  let decoded: string
   try {
-    text = utf8.decode(raw)
+    decoded = utf8.decode(raw)
   } catch {
     return { ok: false, problem: invalidInput('must be UTF-8') }
   }
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = JSON.parse(decoded)
   } catch {
     return { ok: false, problem: invalidInput('malformed JSON') }
   }
-  const issue = unstorableJson(value)
+  const issue = text ? unstorableJson(value) : undefined
   return issue ? { ok: false, problem: invalidInput(issue.message, issue.path) } : { ok: true, value }
 }
 
@@ -178,12 +148,13 @@ export const jsonBody = async (ctx: Ctx, next: Next) => {
     const raw = await readBody(ctx, limit)
     ctx.state.rawBody = raw
     if (raw.length > 0) {
-      const parsed = parseJson(webhook ? webhookJson(ctx, raw) : raw)
+      const mcp = MCP_PATH.test(ctx.path)
+      const parsed = parseJson(webhook ? webhookJson(ctx, raw) : raw, !mcp)
       if (parsed.ok) ctx.state.body = parsed.value
       // Webhooks check their signature first: a stranger's bad JSON is a 401 there, not a 400 (and a signed
       // body that is not usable JSON is refused by the use case as not being a JSON object).
       // MCP answers a body that is not JSON with JSON-RPC's parse error (-32700), after authentication.
-      else if (MCP_PATH.test(ctx.path)) ctx.state.unparsable = parsed.problem.problem.body.detail
+      else if (mcp) ctx.state.unparsable = parsed.problem.problem.body.detail
       else if (!WEBHOOK_PATH.test(ctx.path)) throw parsed.problem
     }
   }

@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import {
   AssignC, auditFilterOf, ChangeStatusC, CreateTaskC, decode, IdC, ProgressC, QUERY_PARAMS, RejectC, taskFields, taskFilterOf, taskInput,
-  UpdateTaskC, auditJson, memberJson, pageJson, problemOf, projectJson, taskDetailJson, taskJson, toJsonSchema, validationProblem,
+  UpdateTaskC, auditJson, unstorableJson, memberJson, pageJson, problemOf, projectJson, taskDetailJson, taskJson, toJsonSchema, validationProblem,
   type AppError, type Caller, type ErrorBody, type JsonSchema, type PageRequest, type Param,
 } from '../../application/index.js'
 import type { Taskport } from '../../application/taskport.js'
@@ -67,6 +67,8 @@ const invalid = (issues: readonly Issue[]): ToolAnswer => ({ ok: false, body: va
 /** Decodes the arguments with `codec`, runs `work` on them, and encodes its Right with `encode`. */
 const tool = <A, R>(codec: t.Type<A, unknown, unknown>, work: (tp: Taskport, caller: Caller, args: A) => Promise<E.Either<AppError, R> | ToolAnswer>, encode: (r: R) => unknown) =>
   async (tp: Taskport, caller: Caller, raw: Readonly<Record<string, unknown>>): Promise<ToolAnswer> => {
+    const unstorable = unstorableJson(raw, 'arguments')
+    if (unstorable) return invalid([unstorable])
     const decoded = decode(codec, raw)
     if (E.isLeft(decoded)) return invalid(decoded.left)
     const result = await work(tp, caller, decoded.right)

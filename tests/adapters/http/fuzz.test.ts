@@ -13,7 +13,7 @@ import { createTaskport } from '../../../src/application/taskport.js'
 import { inMemoryAdapters } from '../../../src/adapters/persistence/memory/index.js'
 import { startApi, type ApiServer } from '../../support/http.js'
 import {
-  anyJson, asciiJson, CONTENT_TYPES, expectRefusal, fingerprint, hasSchemaType, INVALID_UTF8, MALFORMED_JSON, send, text, UNSTORABLE,
+  anyJson, asciiJson, check, CONTENT_TYPES, expectRefusal, fingerprint, hasSchemaType, INVALID_UTF8, MALFORMED_JSON, send, text, UNSTORABLE,
 } from '../../support/fuzz-http.js'
 
 interface Fixture {
@@ -192,17 +192,6 @@ const refused = async (ctx: Ctx, t: Target, c: { bytes: Uint8Array; path?: strin
   const headers = { ...(c.headers ?? credentials(ctx, t, c.bytes)), ...(c.contentType ? { 'content-type': c.contentType } : {}) }
   const answer = await send(ctx.api, t.method, c.path ?? fill(t, ctx.f), { ...(BODY_METHODS.has(t.method) || c.bytes.length > 0 ? { body: c.bytes } : {}), headers })
   expectRefusal(answer, `${t.method} ${t.route} ${c.label}`, c.statuses)
-}
-
-/** fc.assert, with the failed assertion's own message in the report (uvu prints only the message). */
-const check = async (property: fc.IAsyncPropertyWithHooks<any>, numRuns: number) => {
-  try {
-    await fc.assert(property, { numRuns })
-  } catch (error) {
-    const cause = (error as { cause?: unknown }).cause
-    if (cause instanceof Error) (error as Error).message += `\nCaused by: ${cause.message}${(cause as { details?: string }).details ?? ''}`
-    throw error
-  }
 }
 
 /** Runs a property of refused requests, then checks that the database is unchanged and the server still serves. */

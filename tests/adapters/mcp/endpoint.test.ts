@@ -65,6 +65,24 @@ it('JSON-RPC errors: unknown tool -32602, malformed JSON -32700, an invalid requ
   assert.equal([malformed.status, malformed.body.error.code, malformed.body.id], [400, -32700, null])
   const invalid = await postMcp(api, JSON.stringify({ jsonrpc: '2.0', id: 3, params: {} }), auth)
   assert.is(invalid.body.error.code, -32600, JSON.stringify(invalid.body))
+  // Params that do not fit the method: -32602 with the issue, where the SDK alone answers -32603 with a parser dump.
+  for (const [params, why] of [
+    [undefined, 'params: Invalid input: expected object, received undefined'],
+    [{ name: 'get_task', arguments: 'task_id=1' }, 'params.arguments: Invalid input: expected record, received string'],
+    [{ name: 7 }, 'params.name: Invalid input: expected string, received number'],
+  ] as const) {
+    const res = await postMcp(api, JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/call', params }), auth)
+    assert.equal([res.status, res.body.id, res.body.error], [200, 4, { code: -32602, message: `Invalid params: ${why}` }], JSON.stringify(res.body))
+  }
+  const list = await postMcp(api, JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/list', params: { cursor: 5 } }), auth)
+  assert.is(list.body.error.code, -32602, JSON.stringify(list.body))
+  // Text PostgreSQL cannot store, in an argument, is a validation error of that argument (a tool result).
+  const nul = await postMcp(api, JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'create_task', arguments: { project_id: 1, title: 'a\u0000b' } } }), auth)
+  assert.equal(nul.body.result.structuredContent, {
+    error: 'validation_error', detail: 'title: must not contain NUL characters or unpaired surrogates', status_code: 400,
+    errors: [{ path: 'title', message: 'must not contain NUL characters or unpaired surrogates' }],
+  })
+  assert.is(nul.body.result.isError, true)
   const client = await mcpClient(api, token)
   try {
     await client.callTool({ name: 'nope', arguments: {} }).then(() => assert.unreachable('must be a JSON-RPC error'), (error: { code?: number }) => assert.is(error.code, -32602))
