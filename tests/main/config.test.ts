@@ -59,4 +59,19 @@ test('outgoing webhooks: private targets, the retry schedule, the timeout and de
   if (E.isLeft(bad)) assert.equal(bad.left.map((l) => l.split(':')[0]), ['TASKPORT_WEBHOOK_ALLOW_PRIVATE', 'TASKPORT_WEBHOOK_RETRY_SCHEDULE', 'TASKPORT_WEBHOOK_TIMEOUT', 'TASKPORT_WEBHOOK_DELIVERY', 'TASKPORT_WEBHOOK_CONCURRENCY'])
 })
 
+test('MCP: read-only mode and the browser origins allowed to call /mcp', () => {
+  const defaults = decodeConfig({})
+  assert.ok(E.isRight(defaults) && defaults.right.mcp.readOnly === false && defaults.right.mcp.allowedOrigins.length === 0)
+  const set = decodeConfig({ TASKPORT_MCP_READ_ONLY: 'True', TASKPORT_MCP_ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173,' })
+  assert.ok(E.isRight(set))
+  if (E.isRight(set)) assert.equal(set.right.mcp, { readOnly: true, allowedOrigins: ['https://app.example.com', 'http://localhost:5173'] })
+  for (const [origins, bad] of [['https://app.example.com/', 'https://app.example.com/'], ['app.example.com', 'app.example.com'], ['https://a.example.com,ftp://b.example.com', 'ftp://b.example.com'], ['*', '*']]) {
+    const refused = decodeConfig({ TASKPORT_MCP_ALLOWED_ORIGINS: origins })
+    assert.ok(E.isLeft(refused), origins)
+    if (E.isLeft(refused)) assert.equal(refused.left, [`TASKPORT_MCP_ALLOWED_ORIGINS: "${bad}" is not an origin such as https://app.example.com`])
+  }
+  const readOnly = decodeConfig({ TASKPORT_MCP_READ_ONLY: 'yes' })
+  assert.ok(E.isLeft(readOnly) && readOnly.left[0] === 'TASKPORT_MCP_READ_ONLY: must be true or false')
+})
+
 test.run()
