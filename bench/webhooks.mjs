@@ -10,55 +10,20 @@
 //   4. the peak RSS of the delivering server (VmHWM).
 //
 //   CONNECTIONS=50 DURATION=10 ROUNDS=2 LAG_SECONDS=10 node bench/webhooks.mjs     (after npm run build)
-import { spawn } from 'node:child_process'
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import autocannon from 'autocannon'
 import pg from 'pg'
 import { startEmbeddedPostgres } from '../dist/adapters/persistence/embedded/embedded-postgres.js'
+import { cannon as load, json, mean, pct, startTaskport, writeBlock } from './lib.mjs'
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50)
 const DURATION = Number(process.env.DURATION ?? 10)
 const ROUNDS = Number(process.env.ROUNDS ?? 2)
 const LAG_SECONDS = Number(process.env.LAG_SECONDS ?? 10)
-const DOC = new URL('../docs/performance.md', import.meta.url)
 
-const startFlags = /node (.*?)\s*dist\/main\/start\.js/.exec(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start)?.[1]?.split(' ').filter(Boolean) ?? []
-
-const startTaskport = (env) => new Promise((resolve, reject) => {
-  const child = spawn(process.execPath, [...startFlags, 'dist/main/start.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const timer = setTimeout(() => reject(new Error(`taskport did not start:\n${output}`)), 120_000)
-  const onData = (chunk) => {
-    output += chunk.toString()
-    const url = /running at (http:\/\/\S+)/.exec(output)?.[1]
-    const token = /Bearer token[^\n]*\n\n(\S+)/.exec(output)?.[1]
-    if (!url || !token) return
-    clearTimeout(timer)
-    child.stdout.off('data', onData)
-    resolve({
-      url: url.replace(/\/$/, ''), token, output: () => output,
-      peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-      stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM') }),
-    })
-  }
-  child.stdout.on('data', onData)
-  child.stderr.on('data', (c) => (output += c.toString()))
-  child.once('exit', (code) => reject(new Error(`taskport exited with ${code}:\n${output}`)))
-})
-
-const json = async (url, { method = 'GET', token, body } = {}) => {
-  const res = await fetch(url, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) })
-  const text = await res.text()
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`)
-  return text ? JSON.parse(text) : null
-}
-
-const cannon = (opts) => new Promise((resolve, reject) => autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (e, r) => (e ? reject(e) : resolve(r))))
-const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
+const cannon = (opts) => load({ connections: CONNECTIONS, duration: DURATION, ...opts })
 
 // The receiver: 204 at once; records the arrival time and the event's created_at.
 const arrivals = []
@@ -197,8 +162,4 @@ const lines = [
   `| non-2xx or errors in the write-path runs | ${results.write.reduce((n, r) => n + r.non2xx, 0)} |`,
 ]
 console.log(lines.join('\n'))
-const doc = readFileSync(DOC, 'utf8')
-const start = '<!-- bench:webhooks:start -->'
-const end = '<!-- bench:webhooks:end -->'
-const block = `${start}\n${lines.join('\n')}\n${end}`
-writeFileSync(DOC, doc.includes(start) ? doc.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${doc.trimEnd()}\n\n## Outgoing webhooks\n\n${block}\n`)
+writeBlock('webhooks', 'Outgoing webhooks', lines)

@@ -19,7 +19,7 @@ import type { Config } from './config.js'
 import { openTaskportDatabase } from './database.js'
 import { connectRedis } from './redis.js'
 import { createWebhookDelivery, webhookUrlGuard, WEBHOOK_USER_AGENT, type WebhookNetworkOptions } from './webhook-delivery.js'
-import { mcpServerFactory } from '../adapters/mcp/server.js'
+import { mcpService } from '../adapters/mcp/server.js'
 import { DEV_ISSUER } from '../adapters/auth/dev-keys.js'
 
 export interface TaskportAppOptions {
@@ -57,7 +57,7 @@ export const createTaskportApp = (options: TaskportAppOptions): Koa => {
     ...(options.webhooks?.delivery ? { eventNotifier: options.webhooks.delivery } : {}),
   })
   const mcp = options.mcp === false ? undefined : {
-    factory: mcpServerFactory(taskport, { readOnly: options.mcp?.readOnly ?? false, version: WEBHOOK_USER_AGENT.split('/')[1] ?? '0.0.0' }),
+    service: mcpService(taskport, { readOnly: options.mcp?.readOnly ?? false, version: WEBHOOK_USER_AGENT.split('/')[1] ?? '0.0.0' }),
     allowedOrigins: options.mcp?.allowedOrigins ?? [],
     issuer: options.mcp?.issuer,
   }

@@ -18,7 +18,7 @@ import { cannedLookup } from './dns.js'
 import type { Lookup } from '../../src/adapters/webhooks/address-guard.js'
 import type { DeliveryRunner } from '../../src/adapters/webhooks/delivery-runner.js'
 import { createWebhookDelivery, webhookUrlGuard } from '../../src/main/webhook-delivery.js'
-import { mcpServerFactory } from '../../src/adapters/mcp/server.js'
+import { mcpService } from '../../src/adapters/mcp/server.js'
 
 const listen = (server: Server): Promise<number> =>
   new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
@@ -118,7 +118,7 @@ export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => 
     taskport,
     authenticate: jwksAuthenticator({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: 0 }),
     databaseReady: async () => true,
-    mcp: { factory: mcpServerFactory(taskport, { readOnly: options.mcp?.readOnly ?? false }), allowedOrigins: options.mcp?.allowedOrigins ?? [], issuer: ISSUER },
+    mcp: { service: mcpService(taskport, { readOnly: options.mcp?.readOnly ?? false }), allowedOrigins: options.mcp?.allowedOrigins ?? [], issuer: ISSUER },
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   })

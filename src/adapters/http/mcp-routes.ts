@@ -1,24 +1,29 @@
-// MCP over streamable HTTP on the Koa app: POST /mcp, stateless (a server and a transport per request, so any
-// instance behind a load balancer answers any call), authenticated exactly like the REST API, with the RFC 9728
-// protected-resource document and its `WWW-Authenticate` challenge, and Origin checking.
+// MCP over streamable HTTP on the Koa app: POST /mcp, stateless (no session, so any instance behind a load
+// balancer answers any call), authenticated exactly like the REST API, with the RFC 9728 protected-resource
+// document and its `WWW-Authenticate` challenge, and Origin checking. The POST side of the transport's rules, in
+// JSON-response mode, as the SDK's StreamableHTTPServerTransport applies them: Accept (406), Content-Type (415),
+// batches of at most 100, one initialize per POST, a supported MCP-Protocol-Version, 202 when nothing asks for an
+// answer; then the messages go to the MCP service and its answers come back as one JSON body.
 import type Router from '@koa/router'
 import * as E from 'fp-ts/lib/Either.js'
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
-import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js'
+import { isInitializeRequest, isJSONRPCRequest, JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import type { Taskport } from '../../application/taskport.js'
-import { connect, type McpServerFactory } from '../mcp/server.js'
+import type { McpService } from '../mcp/server.js'
 import { AuthUnavailable, type Authenticate } from './authenticate.js'
 import { fail, type Ctx } from './http-context.js'
 import { webhookBase } from './integration-routes.js'
 import { problem, problemOf } from './problem.js'
 
 export interface McpRouteOptions {
-  readonly factory: McpServerFactory
+  readonly service: McpService
   /** TASKPORT_MCP_ALLOWED_ORIGINS: a request with another `Origin` header is refused (403). */
   readonly allowedOrigins: readonly string[]
   /** The authorization server of the protected-resource document (AUTH_ISSUER, or the development issuer). */
   readonly issuer: string | undefined
 }
+
+/** The SDK transport's limit on the messages of one POST. */
+const MAX_BATCH = 100
 
 export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource'
 
@@ -55,21 +60,35 @@ export const mcpRoutes = (router: Router, tp: Taskport, authenticate: Authentica
       fail(problemOf(caller.left))
       return
     }
+    const accept = ctx.get('Accept')
+    if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+      return jsonRpcError(ctx, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream')
+    }
+    if (!ctx.is('application/json')) return jsonRpcError(ctx, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json')
     if (ctx.state.unparsable !== undefined) return jsonRpcError(ctx, 400, -32700, `Parse error: ${ctx.state.unparsable}`)
-    // JSON that is not JSON-RPC is an Invalid Request (-32600), not a parse error (which the SDK would answer).
-    const messages: unknown[] = Array.isArray(ctx.state.body) ? ctx.state.body : [ctx.state.body]
+    // JSON that is not JSON-RPC is an Invalid Request (-32600), not a parse error.
+    const batch = Array.isArray(ctx.state.body)
+    const messages: unknown[] = batch ? ctx.state.body as unknown[] : [ctx.state.body]
     if (messages.length === 0 || messages.some((m) => !JSONRPCMessageSchema.safeParse(m).success)) {
       return jsonRpcError(ctx, 400, -32600, 'Invalid Request: not a JSON-RPC 2.0 message')
     }
-    const server = options.factory.create(caller.right)
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
-    ctx.res.on('close', () => {
-      void transport.close()
-      void server.close()
-    })
-    await connect(server, transport)
-    ctx.respond = false
-    await transport.handleRequest(ctx.req, ctx.res, ctx.state.body)
+    if (messages.length > MAX_BATCH) return jsonRpcError(ctx, 400, -32600, `Invalid Request: Batch must not exceed ${MAX_BATCH} messages`)
+    const valid = messages as JSONRPCMessage[]
+    const initialize = valid.some(isInitializeRequest)
+    if (initialize && valid.length > 1) return jsonRpcError(ctx, 400, -32600, 'Invalid Request: Only one initialization request is allowed')
+    const version = ctx.get('MCP-Protocol-Version')
+    if (!initialize && version && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return jsonRpcError(ctx, 400, -32000, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`)
+    }
+    if (!valid.some(isJSONRPCRequest)) {
+      // Accepted, with no body (Koa would otherwise write its status text).
+      ctx.status = 202
+      ctx.body = ''
+      ctx.remove('Content-Type')
+      return
+    }
+    const answers = await options.service.exchange(valid, caller.right)
+    ctx.body = batch ? answers : answers[0]
   })
   const notAllowed = (ctx: Ctx) => {
     ctx.set('Allow', 'POST')

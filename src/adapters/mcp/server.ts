@@ -1,11 +1,20 @@
-// The MCP server of one request: the SDK's low-level `Server` (not `McpServer`: the contract wants a JSON-RPC error
-// for an unknown tool and the REST `validation_error` body for bad arguments, which McpServer answers as plain
-// text), listing taskport's tools and calling them as the authenticated caller.
+// taskport's MCP service: one SDK low-level `Server` for the process (not `McpServer`: the contract wants a JSON-RPC
+// error for an unknown tool and the REST `validation_error` body for bad arguments, which McpServer answers as
+// plain text), listing taskport's tools and calling them as the caller of each request.
+//
+// Stateless: the server keeps no session. The HTTP adapter hands it the JSON-RPC messages of one POST and gets the
+// answers to that POST's requests back (`exchange`). Underneath, one in-process transport multiplexes all the POSTs
+// in flight onto the one server: each request's id is replaced by a process-unique one on the way in, restored on
+// the way out, and the caller rides along as the request's `authInfo`. (A server and a streamable-HTTP transport
+// per request cost 0.39 ms of CPU per call over REST, most of it building the server and converting Node's request
+// and response to the Web API's and back: docs/performance.md.)
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv'
 import {
   CallToolRequestSchema, ErrorCode, InitializeRequestSchema, isJSONRPCRequest, ListToolsRequestSchema, PingRequestSchema,
-  type CallToolResult, type JSONRPCMessage, type Tool as McpTool,
+  type CallToolResult, type JSONRPCMessage, type JSONRPCRequest, type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js'
 import { StoreUnavailable, type Caller } from '../../application/index.js'
 import type { Taskport } from '../../application/taskport.js'
@@ -53,45 +62,79 @@ export const invalidParams = (message: JSONRPCMessage): string | undefined => {
   return (parsed.error?.issues ?? []).map((i) => `${i.path.map(String).join('.') || 'request'}: ${i.message}`).join('; ')
 }
 
-/**
- * Connects a server to a transport, answering a request whose params do not fit its method with -32602 Invalid
- * params before the SDK sees it (the SDK answers those -32603 Internal error, with the parser's dump as message).
- */
-export const connect = async (server: Server, transport: Transport): Promise<void> => {
-  await server.connect(transport)
-  const deliver = transport.onmessage
-  transport.onmessage = (message, extra) => {
-    const why = invalidParams(message)
-    if (why === undefined || !isJSONRPCRequest(message)) return deliver?.(message, extra)
-    void transport.send({ jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.InvalidParams, message: `Invalid params: ${why}` } })
+/** The in-process transport of the one server: requests in with fresh ids, answers out to whoever awaits them. */
+class Multiplexer implements Transport {
+  onmessage?: Transport['onmessage']
+  onclose?: () => void
+  onerror?: (error: Error) => void
+  private next = 0
+  private readonly waiting = new Map<string, (answer: JSONRPCMessage) => void>()
+
+  async start(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.onclose?.()
+  }
+
+  /** The server's messages: an answer goes to its request; anything else (a notification) has no stream to go to. */
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (!('id' in message) || isJSONRPCRequest(message)) return
+    const deliver = this.waiting.get(String(message.id))
+    this.waiting.delete(String(message.id))
+    deliver?.(message)
+  }
+
+  request(message: JSONRPCRequest, authInfo: AuthInfo): Promise<JSONRPCMessage> {
+    const id = `taskport-${(this.next += 1)}`
+    return new Promise((resolve) => {
+      this.waiting.set(id, (answer) => resolve({ ...answer, id: message.id } as JSONRPCMessage))
+      this.onmessage?.({ ...message, id }, { authInfo })
+    })
   }
 }
 
-/** The tools one server offers (read-only mode leaves the writes out), and a factory of per-request servers. */
-export const mcpServerFactory = (tp: Taskport, options: McpOptions = {}) => {
+const callerOf = (authInfo: AuthInfo | undefined): Caller => authInfo?.extra?.caller as Caller
+
+/** The MCP service of a taskport: the tools it offers (read-only mode leaves the writes out), and `exchange`. */
+export const mcpService = (tp: Taskport, options: McpOptions = {}) => {
   const tools = TOOLS.filter((tool) => !options.readOnly || tool.readOnly)
   const byName = new Map(tools.map((tool) => [tool.name, tool]))
   const list = { tools: tools.map(listed) }
+  // The validator checks elicitation answers, which taskport never asks for.
+  const server = new Server({ name: 'taskport', version: options.version ?? '0.0.0' }, { capabilities: { tools: {} }, jsonSchemaValidator: new AjvJsonSchemaValidator() })
+  server.setRequestHandler(ListToolsRequestSchema, async () => list)
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const tool = byName.get(request.params.name)
+    // A JSON-RPC error, not a tool result (the contract). A plain error with a code: McpError would prefix its message.
+    if (!tool) throw Object.assign(new Error(`Unknown tool: ${request.params.name}`), { code: ErrorCode.InvalidParams })
+    try {
+      return result(await tool.run(tp, callerOf(extra.authInfo), request.params.arguments ?? {}))
+    } catch (error) {
+      if (error instanceof StoreUnavailable) return result(unavailable)
+      throw error
+    }
+  })
+  const transport = new Multiplexer()
+  const connected = server.connect(transport)
   return {
     tools,
-    /** A server for one request (stateless: no session outlives it), acting as `caller`. */
-    create: (caller: Caller): Server => {
-      const server = new Server({ name: 'taskport', version: options.version ?? '0.0.0' }, { capabilities: { tools: {} } })
-      server.setRequestHandler(ListToolsRequestSchema, async () => list)
-      server.setRequestHandler(CallToolRequestSchema, async (request) => {
-        const tool = byName.get(request.params.name)
-        // A JSON-RPC error, not a tool result (the contract). A plain error with a code: McpError would prefix its message.
-        if (!tool) throw Object.assign(new Error(`Unknown tool: ${request.params.name}`), { code: ErrorCode.InvalidParams })
-        try {
-          return result(await tool.run(tp, caller, request.params.arguments ?? {}))
-        } catch (error) {
-          if (error instanceof StoreUnavailable) return result(unavailable)
-          throw error
-        }
-      })
-      return server
+    /**
+     * The answers to the requests among `messages` (JSON-RPC messages already checked against the JSON-RPC
+     * schema), in their order, acting as `caller`. Notifications and responses from the client are dropped: with no
+     * session, there is nothing they could refer to (a `notifications/cancelled` could only name another POST's
+     * request). A request whose params do not fit its method is answered -32602 here (the SDK answers -32603).
+     */
+    exchange: async (messages: readonly JSONRPCMessage[], caller: Caller): Promise<JSONRPCMessage[]> => {
+      await connected
+      const authInfo: AuthInfo = { token: '', clientId: caller.worker.handle, scopes: [], extra: { caller } }
+      return Promise.all(messages.filter(isJSONRPCRequest).map((message) => {
+        const why = invalidParams(message)
+        if (why !== undefined) return { jsonrpc: '2.0' as const, id: message.id, error: { code: ErrorCode.InvalidParams, message: `Invalid params: ${why}` } }
+        return transport.request(message, authInfo)
+      }))
     },
+    close: () => server.close(),
   }
 }
 
-export type McpServerFactory = ReturnType<typeof mcpServerFactory>
+export type McpService = ReturnType<typeof mcpService>

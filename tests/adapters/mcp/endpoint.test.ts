@@ -57,6 +57,45 @@ it('stateless: no session id, and any request works without an initialize first'
   assert.match(list.headers.get('content-type') ?? '', 'application/json')
 })
 
+it('the transport rules of a POST: Accept 406, Content-Type 415, protocol version 400, batches, 202 for notifications only', async ({ api, token }) => {
+  const auth = { authorization: `Bearer ${token}` }
+  const error = (res: { status: number; body: any }) => [res.status, res.body?.error?.code]
+  assert.equal(error(await postMcp(api, toolsList, { ...auth, accept: 'application/json' })), [406, -32000])
+  assert.equal(error(await postMcp(api, toolsList, { ...auth, accept: 'text/event-stream' })), [406, -32000])
+  assert.equal(error(await postMcp(api, toolsList, { ...auth, 'content-type': 'text/plain' })), [415, -32000])
+  assert.is((await postMcp(api, toolsList, { ...auth, 'content-type': 'application/json; charset=utf-8' })).status, 200)
+  const old = await postMcp(api, toolsList, { ...auth, 'mcp-protocol-version': '1999-01-01' })
+  assert.equal(error(old), [400, -32000])
+  assert.match(old.body.error.message, 'Unsupported protocol version: 1999-01-01')
+  assert.is((await postMcp(api, toolsList, { ...auth, 'mcp-protocol-version': '2025-06-18' })).status, 200)
+  // A batch: the answers to its requests, in their order; its notifications get none.
+  const batch = await postMcp(api, JSON.stringify([
+    { jsonrpc: '2.0', id: 'a', method: 'ping' }, { jsonrpc: '2.0', method: 'notifications/initialized' }, { jsonrpc: '2.0', id: 'b', method: 'tools/call', params: { name: 'whoami', arguments: {} } },
+  ]), auth)
+  assert.is(batch.status, 200)
+  assert.equal(batch.body.map((m: any) => m.id), ['a', 'b'])
+  assert.is(batch.body[1].result.structuredContent.handle, '@wes')
+  const notifications = await postMcp(api, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), auth)
+  assert.equal([notifications.status, notifications.body, notifications.headers.get('content-length')], [202, null, '0'])
+  const cancel = await postMcp(api, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'taskport-1' } }), auth)
+  assert.is(cancel.status, 202)
+  const tooMany = await postMcp(api, JSON.stringify(Array.from({ length: 101 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'ping' }))), auth)
+  assert.equal(error(tooMany), [400, -32600])
+  const twoInits = await postMcp(api, `[${initialize},${initialize.replace('"id":1', '"id":9')}]`, auth)
+  assert.equal(error(twoInits), [400, -32600])
+})
+
+it('POSTs in flight together, with the same JSON-RPC id, each get their own answer as their own caller', async ({ api }) => {
+  const people = ['ann', 'ben', 'cyd', 'dee', 'eve', 'fay', 'gus', 'hal']
+  const tokens = await Promise.all(people.map((sub) => api.jwks.sign({ sub, email: `${sub}@example.com`, name: sub })))
+  const whoami = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } })
+  const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => postMcp(api, whoami, { authorization: `Bearer ${tokens[i % people.length]}` })))
+  answers.forEach((res, i) => {
+    assert.is(res.body.id, 1)
+    assert.is(res.body.result.structuredContent.handle, `@${people[i % people.length]}`, `answer ${i}`)
+  })
+})
+
 it('JSON-RPC errors: unknown tool -32602, malformed JSON -32700, an invalid request -32600; GET and DELETE 405', async ({ api, token }) => {
   const auth = { authorization: `Bearer ${token}` }
   const unknown = await postMcp(api, JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'drop_database', arguments: {} } }), auth)
