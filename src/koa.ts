@@ -10,3 +10,6 @@ export { BoundedLimitMap, type RateLimitOptions } from './adapters/http/rate-lim
 export { connectRedis } from './main/redis.js'
 export { createWebhookDelivery, webhookUrlGuard, WEBHOOK_USER_AGENT, type WebhookDeliveryOptions, type WebhookNetworkOptions } from './main/webhook-delivery.js'
 export type { DeliveryRunner } from './adapters/webhooks/delivery-runner.js'
+export { mcpService, type McpOptions, type McpService } from './adapters/mcp/server.js'
+export type { McpRouteOptions } from './adapters/http/mcp-routes.js'
+export { startStdioBridge, type BridgeOptions } from './adapters/mcp/stdio-bridge.js'

@@ -1,9 +1,10 @@
 // MCP over streamable HTTP on the Koa app: POST /mcp, stateless (no session, so any instance behind a load
 // balancer answers any call), authenticated exactly like the REST API, with the RFC 9728 protected-resource
 // document and its `WWW-Authenticate` challenge, and Origin checking. The POST side of the transport's rules, in
-// JSON-response mode, as the SDK's StreamableHTTPServerTransport applies them: Accept (406), Content-Type (415),
-// batches of at most 100, one initialize per POST, a supported MCP-Protocol-Version, 202 when nothing asks for an
-// answer; then the messages go to the MCP service and its answers come back as one JSON body.
+// JSON-response mode, as the SDK's StreamableHTTPServerTransport applies them: Content-Type (415), batches of at
+// most 100, one initialize per POST, a supported MCP-Protocol-Version, 202 when nothing asks for an answer; then
+// the messages go to the MCP service and its answers come back as one JSON body. Refusals outside JSON-RPC are
+// in the contract's error shape.
 import type Router from '@koa/router'
 import * as E from 'fp-ts/lib/Either.js'
 import { isInitializeRequest, isJSONRPCRequest, JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
@@ -60,11 +61,8 @@ export const mcpRoutes = (router: Router, tp: Taskport, authenticate: Authentica
       fail(problemOf(caller.left))
       return
     }
-    const accept = ctx.get('Accept')
-    if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
-      return jsonRpcError(ctx, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream')
-    }
-    if (!ctx.is('application/json')) return jsonRpcError(ctx, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json')
+    // Accept is not checked (the SDK's transport answers 406 without both JSON and SSE): every answer here is JSON.
+    if (!ctx.is('application/json')) fail(problem(415, 'unsupported_media_type', 'Content-Type must be application/json for /mcp'))
     if (ctx.state.unparsable !== undefined) return jsonRpcError(ctx, 400, -32700, `Parse error: ${ctx.state.unparsable}`)
     // JSON that is not JSON-RPC is an Invalid Request (-32600), not a parse error.
     const batch = Array.isArray(ctx.state.body)
@@ -78,7 +76,8 @@ export const mcpRoutes = (router: Router, tp: Taskport, authenticate: Authentica
     if (initialize && valid.length > 1) return jsonRpcError(ctx, 400, -32600, 'Invalid Request: Only one initialization request is allowed')
     const version = ctx.get('MCP-Protocol-Version')
     if (!initialize && version && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-      return jsonRpcError(ctx, 400, -32000, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`)
+      const message = `${version} is not a supported protocol version (${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`
+      fail(problem(400, 'validation_error', `MCP-Protocol-Version: ${message}`, { errors: [{ path: 'MCP-Protocol-Version', message }] }))
     }
     if (!valid.some(isJSONRPCRequest)) {
       // Accepted, with no body (Koa would otherwise write its status text).

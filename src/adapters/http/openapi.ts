@@ -44,6 +44,18 @@ const SYNC_LIMITS = 'Only the identity of a push is refused: `external_id` 1..25
 const USER_LIMITS = 'Limits, in characters (Unicode code points): title 1..500, description 20,000, 20 tags of 1..50, story_points 0..1000 in halves. ' +
   'Only values that the request changes are checked: a value the task already holds (e.g. a longer description synced from GitHub) may be sent back unchanged.'
 
+/** A JSON-RPC 2.0 message as POST /mcp takes it (the MCP methods are in the MCP specification). */
+const JSONRPC_MESSAGE: JsonSchema = {
+  type: 'object', required: ['jsonrpc'],
+  properties: { jsonrpc: { const: '2.0' }, id: { type: ['string', 'integer'] }, method: str, params: { type: 'object' } },
+}
+const JSONRPC_ANSWER: JsonSchema = {
+  oneOf: [
+    { type: 'object', required: ['jsonrpc', 'id'], properties: { jsonrpc: { const: '2.0' }, id: { type: ['string', 'integer'] }, result: { type: 'object' }, error: obj({ code: int, message: str }) } },
+    { type: 'array', items: { type: 'object' } },
+  ],
+}
+
 const PAGE = ['limit', 'cursor']
 const W = [400, 401, 403, 404] as const
 
@@ -103,11 +115,26 @@ export const ROUTES: readonly Route[] = [
   { method: 'get', path: '/api/projects/{pid}/webhooks/{wid}/deliveries/{did}', summary: 'A delivery with its request body and attempts (admin+)', status: 200, response: ref('DeliveryDetail'), errors: [401, 403, 404] },
   { method: 'post', path: '/api/projects/{pid}/webhooks/{wid}/deliveries/{did}/redeliver', summary: 'One more attempt now, same event id and body (admin+)', status: 202, response: ref('DeliveryAccepted'), errors: [401, 403, 404, 409] },
   { method: 'get', path: '/api/audit', summary: 'Entries by one actor across the caller projects', status: 200, response: page('AuditEntry'), query: [...PAGE, 'actor_id'], errors: [400, 401] },
+  {
+    method: 'post', path: '/mcp', summary: 'MCP for AI agents: JSON-RPC 2.0 over streamable HTTP (stateless, JSON responses)', status: 200, response: JSONRPC_ANSWER,
+    description: 'The task use cases as MCP tools (`tools/list`, `tools/call`): docs/integrations/mcp.md. A refused tool call is a 200 result with `isError` and the error body. ' +
+      'An unknown tool or params that do not fit the method: a 200 JSON-RPC error (-32602). A body that is not JSON (-32700) or not JSON-RPC (-32600): a 400 with a JSON-RPC error. ' +
+      'Only notifications: 202 with no body. 401 carries `WWW-Authenticate: Bearer resource_metadata=…`; an `Origin` not in TASKPORT_MCP_ALLOWED_ORIGINS is a 403.',
+    content: { 'application/json': { schema: { oneOf: [JSONRPC_MESSAGE, { type: 'array', items: JSONRPC_MESSAGE, minItems: 1, maxItems: 100 }] } } },
+    errors: [400, 401, 403, 413, 415],
+  },
+  { method: 'get', path: '/mcp', summary: 'Not allowed: the MCP endpoint is stateless, POST only (no server-to-client stream)', status: 405, response: ref('Error'), errors: [401] },
+  { method: 'delete', path: '/mcp', summary: 'Not allowed: the MCP endpoint is stateless, POST only (no session to end)', status: 405, response: ref('Error'), errors: [401] },
+  {
+    method: 'get', path: '/.well-known/oauth-protected-resource', summary: 'RFC 9728 metadata of the protected resource /mcp', status: 200, public: true, errors: [],
+    response: obj({ resource: str, authorization_servers: { type: 'array', items: str }, bearer_methods_supported: { type: 'array', items: str } }),
+  },
 ]
 
 const REASONS: Record<number, string> = {
   400: 'Validation error, domain rule violation or invalid transition', 401: 'Missing or invalid credentials',
-  403: 'Role too low', 404: 'Not found, or not a member of its project', 409: 'Conflict', 412: 'If-Match version mismatch',
+  403: 'Role too low (on /mcp: an Origin that is not allowed)', 404: 'Not found, or not a member of its project', 409: 'Conflict', 412: 'If-Match version mismatch',
+  415: 'Content-Type is not application/json',
   413: 'Body over the size limit (1 MiB; vendor webhooks 5 MiB)', 429: 'Rate limited: see Retry-After and the RateLimit-* headers', 503: 'Unavailable',
 }
 

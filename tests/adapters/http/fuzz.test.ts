@@ -217,7 +217,8 @@ it('every write route of the router and of the OpenAPI document is fuzzed', () =
   for (const layer of router.stack) {
     for (const method of layer.methods) if (!['GET', 'HEAD'].includes(method)) served.add(key(method, String(layer.path)))
   }
-  const documented = new Set(ROUTES.filter((r) => r.method !== 'get').map((r) => key(r.method, r.path)))
+  // POST /mcp answers JSON-RPC: tests/adapters/mcp/fuzz.test.ts fuzzes it (DELETE /mcp is a 405 without a body).
+  const documented = new Set(ROUTES.filter((r) => r.method !== 'get' && r.path !== '/mcp').map((r) => key(r.method, r.path)))
   const fuzzed = new Set(TARGETS.map((t) => key(t.method, t.route)))
   assert.equal([...fuzzed].sort(), [...served].sort(), 'fuzzed = served write routes')
   assert.equal([...fuzzed].sort(), [...documented].sort(), 'fuzzed = documented write routes')

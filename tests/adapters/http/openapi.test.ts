@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { createRouter } from '../../../src/adapters/http/app.js'
 import { CreateTaskC } from '../../../src/adapters/http/decode.js'
 import { ROUTES, SCHEMAS } from '../../../src/adapters/http/openapi.js'
+import { mcpService } from '../../../src/adapters/mcp/server.js'
 import { createTaskport } from '../../../src/application/taskport.js'
 import { inMemoryAdapters } from '../../../src/adapters/persistence/memory/index.js'
 import { startApi, type ApiServer } from '../../support/http.js'
@@ -21,13 +22,17 @@ it.after(async (ctx) => {
 const normalize = (path: string) => path.replace(/:\w+/g, '{}').replace(/\{\w+\}/g, '{}')
 
 it('every served API route is documented, and every documented route is served', () => {
-  const router = createRouter({ taskport: createTaskport(inMemoryAdapters()), authenticate: async () => E.left({ _tag: 'Unauthorized', reason: '' }), databaseReady: async () => true })
+  const taskport = createTaskport(inMemoryAdapters())
+  const router = createRouter({
+    taskport, authenticate: async () => E.left({ _tag: 'Unauthorized', reason: '' }), databaseReady: async () => true,
+    mcp: { service: mcpService(taskport), allowedOrigins: [], issuer: undefined },
+  })
   const served = new Set<string>()
   for (const layer of router.stack) {
     const path = String(layer.path)
     for (const method of layer.methods) {
       if (method === 'HEAD') continue
-      if (path.startsWith('/api') || path.startsWith('/health')) served.add(`${method} ${normalize(path)}`)
+      if (['/api', '/health', '/mcp', '/.well-known/oauth-protected-resource'].some((p) => path.startsWith(p))) served.add(`${method} ${normalize(path)}`)
     }
   }
   const documented = new Set(ROUTES.map((r) => `${r.method.toUpperCase()} ${normalize(r.path)}`))
