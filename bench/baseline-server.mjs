@@ -22,6 +22,10 @@ const TASK_COLUMNS =
 const LINK_COLUMNS =
   'id, project_id, task_id, source, external_id, external_url, pending_assignee_email, pending_parent_external_id, source_updated_at, created_at, updated_at'
 const AUDIT_COLUMNS = 'id, project_id, entity_type, entity_id, action, actor_type, actor_id, details, created_at'
+const WEBHOOK_ENDPOINT_COLUMNS =
+  'id, project_id, url, events, description, is_active, disabled_reason, secret_sealed, created_by_id, created_at, updated_at, failing_since, last_success_at'
+/** The event outbox's statement before COMMIT (src/application/webhooks/outbox.ts): the project's active endpoints. */
+const ENDPOINTS = `select ${WEBHOOK_ENDPOINT_COLUMNS} from webhook_endpoints where project_id = any($1::int[]) and is_active order by created_at, id`
 
 /** Named statements: prepared once per connection, as taskport's are (the floor, not a strawman). */
 const names = new Map()
@@ -62,6 +66,7 @@ const push = async (client, bearer, body) => {
     await q(`insert into audit_log (project_id, entity_type, entity_id, action, actor_type, actor_id, details, created_at) values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) returning ${AUDIT_COLUMNS}`,
       [projectId, 'task', String(task.id), 'created', 'api_token', token.id, details, now])
     await q(`select ${LINK_COLUMNS} from external_links where project_id = $1 and source = $2 and pending_parent_external_id = $3 order by id`, [projectId, body.source, body.external_id])
+    await q(ENDPOINTS, [[projectId]])
     return [201, { task_id: task.id, created: true }, statements]
   }
   const task = (await q(`select ${TASK_COLUMNS} from tasks where id = $1`, [link.task_id])).rows[0]
@@ -70,6 +75,7 @@ const push = async (client, bearer, body) => {
   const details = JSON.stringify({ before: { title: task.title }, after: { title: body.name }, source: body.source, external_id: body.external_id })
   await q(`insert into audit_log (project_id, entity_type, entity_id, action, actor_type, actor_id, details, created_at) values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) returning ${AUDIT_COLUMNS}`,
     [projectId, 'task', String(task.id), 'synced', 'api_token', token.id, details, now])
+  await q(ENDPOINTS, [[projectId]])
   return [200, { task_id: task.id, created: false }, statements]
 }
 
