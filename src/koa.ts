@@ -1,15 +1,18 @@
-// Entry point `taskport/koa`: the REST service as a Koa application, to run or to mount inside a host service.
-export { createTaskportApp, type TaskportAppOptions } from './main/server.js'
-export { createHttpApp, createRouter, type HttpDeps } from './adapters/http/app.js'
-export { AuthUnavailable, type Authenticate } from './adapters/http/authenticate.js'
-export { jwksAuthenticator, principalFromClaims, type JwksOptions } from './adapters/auth/jwks-authenticator.js'
-export { cachingAuthenticator, type VerifiedTokenCacheOptions } from './adapters/auth/verified-token-cache.js'
-export { loadDevKeys, DEV_AUDIENCE, DEV_ISSUER, type DevKeys } from './adapters/auth/dev-keys.js'
-export { openApiDocument } from './adapters/http/openapi.js'
-export { BoundedLimitMap, type RateLimitOptions } from './adapters/http/rate-limit.js'
-export { connectRedis } from './main/redis.js'
-export { createWebhookDelivery, webhookUrlGuard, WEBHOOK_USER_AGENT, type WebhookDeliveryOptions, type WebhookNetworkOptions } from './main/webhook-delivery.js'
-export type { DeliveryRunner } from './adapters/webhooks/delivery-runner.js'
-export { mcpService, type McpOptions, type McpService } from './adapters/mcp/server.js'
-export type { McpRouteOptions } from './adapters/http/mcp-routes.js'
-export { startStdioBridge, type BridgeOptions } from './adapters/mcp/stdio-bridge.js'
+// Entry point `taskport/koa`: the REST service (and MCP at /mcp) as a Koa application, to run or to mount inside a
+// host service, with JWKS authentication and the outgoing-webhook delivery runner. Its peers: koa, @koa/router,
+// koa-ratelimit, jose (and @modelcontextprotocol/sdk for /mcp, @octokit/* for GitHub, ioredis for a shared rate
+// limit, each checked when that feature is used).
+import type * as Api from './koa-api.js'
+import { loadEntry } from './peers.js'
+
+export type {
+  Authenticate, DeliveryRunner, HttpLogger, JwksOptions, RateLimitOptions, RedisClient, TaskportAppOptions, VerifiedTokenCacheOptions,
+  WebhookDeliveryOptions, WebhookNetworkOptions,
+} from './koa-api.js'
+
+const api = loadEntry<typeof Api>(import.meta.url, 'taskport/koa', ['koa', '@koa/router', 'koa-ratelimit', 'jose'], './koa-api.js')
+
+export const {
+  createTaskportApp, AuthUnavailable, jwksAuthenticator, principalFromClaims, cachingAuthenticator, openApiDocument, connectRedis, createWebhookDelivery,
+} = api
+export type AuthUnavailable = Api.AuthUnavailable

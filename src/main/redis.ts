@@ -1,5 +1,6 @@
 // The Redis connection behind the shared task-sync rate limit.
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
+import { loadFeature } from '../peers.js'
 
 export interface RedisLogger {
   warn(fields: object, message: string): void
@@ -21,6 +22,8 @@ export const redactUrl = (url: string): string => {
  * down instead of queueing, so that an outage costs a request nothing: the rate limit then lets pushes through.
  */
 export const connectRedis = async (url: string, logger?: RedisLogger): Promise<Redis> => {
+  // ioredis is an optional peer: loaded only by a process given a Redis URL.
+  const { Redis } = await loadFeature('A shared rate limit (REDIS_URL, connectRedis)', ['ioredis'], () => import('ioredis'))
   const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000 })
   let lastWarning = 0
   redis.on('error', (error: Error) => {

@@ -19,58 +19,8 @@ import type { Config } from './config.js'
 import { openTaskportDatabase } from './database.js'
 import { connectRedis } from './redis.js'
 import { createWebhookDelivery, webhookUrlGuard, WEBHOOK_USER_AGENT, type WebhookNetworkOptions } from './webhook-delivery.js'
-import { mcpService } from '../adapters/mcp/server.js'
+import { createTaskportApp } from './koa-app.js'
 import { DEV_ISSUER } from '../adapters/auth/dev-keys.js'
-
-export interface TaskportAppOptions {
-  readonly uow: UnitOfWork
-  readonly authenticate: Authenticate
-  readonly logger?: Logger
-  readonly publicJwks?: object
-  readonly databaseReady?: () => Promise<boolean>
-  /** Seals vendor credentials (`aesGcmCipher(key)`); without it the integration routes answer 503. */
-  readonly cipher?: CredentialCipher
-  /** The task-sync rate limit; pass `{ redis }` when several processes must share it. */
-  readonly rateLimit?: RateLimitOptions
-  /**
-   * Outgoing webhooks: where endpoint URLs may point, the retry schedule, and the host's delivery runner
-   * (`createWebhookDelivery`), which a commit of events wakes at once. Without a runner, deliveries wait for one.
-   */
-  readonly webhooks?: WebhookNetworkOptions & { readonly retrySchedule?: readonly number[]; readonly delivery?: EventNotifier }
-  /**
-   * MCP for agents at POST /mcp (default on): `readOnly` serves only the read tools, `allowedOrigins` the browser
-   * origins allowed to call it, `issuer` the authorization server named by the protected-resource document.
-   * `false` leaves /mcp out.
-   */
-  readonly mcp?: false | { readonly readOnly?: boolean; readonly allowedOrigins?: readonly string[]; readonly issuer?: string }
-}
-
-/**
- * taskport as a Koa application, for a host that mounts it under its own prefix (e.g. with koa-mount) and
- * brings its own database (`mikroOrmUnitOfWork(orm)`, `openTaskportDatabase({ databaseUrl })`) and authentication.
- */
-export const createTaskportApp = (options: TaskportAppOptions): Koa => {
-  const taskport = createTaskport({
-    uow: options.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, ...(options.cipher ? { cipher: options.cipher } : {}),
-    webhooks: WEBHOOK_VENDORS, vendors: VENDOR_CLIENTS, urlGuard: webhookUrlGuard(options.webhooks),
-    ...(options.webhooks?.retrySchedule ? { webhookRetrySchedule: options.webhooks.retrySchedule } : {}),
-    ...(options.webhooks?.delivery ? { eventNotifier: options.webhooks.delivery } : {}),
-  })
-  const mcp = options.mcp === false ? undefined : {
-    service: mcpService(taskport, { readOnly: options.mcp?.readOnly ?? false, version: WEBHOOK_USER_AGENT.split('/')[1] ?? '0.0.0' }),
-    allowedOrigins: options.mcp?.allowedOrigins ?? [],
-    issuer: options.mcp?.issuer,
-  }
-  return createHttpApp({
-    taskport,
-    authenticate: options.authenticate,
-    databaseReady: options.databaseReady ?? (async () => true),
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.publicJwks ? { publicJwks: options.publicJwks } : {}),
-    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
-    ...(mcp ? { mcp } : {}),
-  })
-}
 
 export const createLogger = (level: Config['logLevel']): Logger =>
   pino({ level, redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', '*.token', 'password', '*.password', 'access_token', '*.access_token', 'webhook_secret', '*.webhook_secret', 'accessToken', '*.accessToken', 'secret', '*.secret', 'secretSealed', '*.secretSealed'], censor: '[redacted]' } })

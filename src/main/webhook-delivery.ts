@@ -11,6 +11,9 @@ import { DEFAULT_RETRY_SCHEDULE } from '../domain/index.js'
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
 
+/** taskport's version (package.json). */
+export const TASKPORT_VERSION = version
+
 /** `User-Agent` of every delivery. */
 export const WEBHOOK_USER_AGENT = `taskport-webhooks/${version}`
 

@@ -114,11 +114,12 @@ export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => 
     uow: db.uow, clock: systemClock, ids: randomIds, secrets: nodeTokenSecrets, cipher, webhooks: WEBHOOK_VENDORS, vendors: VENDOR_CLIENTS,
     urlGuard: webhookUrlGuard(network), ...(d?.retrySchedule ? { webhookRetrySchedule: d.retrySchedule } : {}), ...(delivery ? { eventNotifier: delivery } : {}),
   })
+  const mcp = mcpService(taskport, { readOnly: options.mcp?.readOnly ?? false })
   const app = createHttpApp({
     taskport,
     authenticate: jwksAuthenticator({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: 0 }),
     databaseReady: async () => true,
-    mcp: { service: mcpService(taskport, { readOnly: options.mcp?.readOnly ?? false }), allowedOrigins: options.mcp?.allowedOrigins ?? [], issuer: ISSUER },
+    mcp: { service: async () => mcp, allowedOrigins: options.mcp?.allowedOrigins ?? [], issuer: ISSUER },
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   })

@@ -7,7 +7,6 @@
 // in the contract's error shape.
 import type Router from '@koa/router'
 import * as E from 'fp-ts/lib/Either.js'
-import { isInitializeRequest, isJSONRPCRequest, JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import type { Taskport } from '../../application/taskport.js'
 import type { McpService } from '../mcp/server.js'
 import { AuthUnavailable, type Authenticate } from './authenticate.js'
@@ -16,15 +15,13 @@ import { webhookBase } from './integration-routes.js'
 import { problem, problemOf } from './problem.js'
 
 export interface McpRouteOptions {
-  readonly service: McpService
+  /** The MCP service, loaded at the first call (its SDK is an optional peer). */
+  readonly service: () => Promise<McpService>
   /** TASKPORT_MCP_ALLOWED_ORIGINS: a request with another `Origin` header is refused (403). */
   readonly allowedOrigins: readonly string[]
   /** The authorization server of the protected-resource document (AUTH_ISSUER, or the development issuer). */
   readonly issuer: string | undefined
 }
-
-/** The SDK transport's limit on the messages of one POST. */
-const MAX_BATCH = 100
 
 export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource'
 
@@ -64,30 +61,21 @@ export const mcpRoutes = (router: Router, tp: Taskport, authenticate: Authentica
     // Accept is not checked (the SDK's transport answers 406 without both JSON and SSE): every answer here is JSON.
     if (!ctx.is('application/json')) fail(problem(415, 'unsupported_media_type', 'Content-Type must be application/json for /mcp'))
     if (ctx.state.unparsable !== undefined) return jsonRpcError(ctx, 400, -32700, `Parse error: ${ctx.state.unparsable}`)
-    // JSON that is not JSON-RPC is an Invalid Request (-32600), not a parse error.
-    const batch = Array.isArray(ctx.state.body)
-    const messages: unknown[] = batch ? ctx.state.body as unknown[] : [ctx.state.body]
-    if (messages.length === 0 || messages.some((m) => !JSONRPCMessageSchema.safeParse(m).success)) {
-      return jsonRpcError(ctx, 400, -32600, 'Invalid Request: not a JSON-RPC 2.0 message')
+    const outcome = await (await options.service()).post(ctx.state.body, ctx.get('MCP-Protocol-Version') || undefined, caller.right)
+    switch (outcome.kind) {
+      case 'invalid':
+        return jsonRpcError(ctx, 400, outcome.code, outcome.message)
+      case 'unsupported-version':
+        return fail(problem(400, 'validation_error', `MCP-Protocol-Version: ${outcome.message}`, { errors: [{ path: 'MCP-Protocol-Version', message: outcome.message }] }))
+      case 'accepted':
+        // Accepted, with no body (Koa would otherwise write its status text).
+        ctx.status = 202
+        ctx.body = ''
+        ctx.remove('Content-Type')
+        return
+      case 'answer':
+        ctx.body = outcome.body
     }
-    if (messages.length > MAX_BATCH) return jsonRpcError(ctx, 400, -32600, `Invalid Request: Batch must not exceed ${MAX_BATCH} messages`)
-    const valid = messages as JSONRPCMessage[]
-    const initialize = valid.some(isInitializeRequest)
-    if (initialize && valid.length > 1) return jsonRpcError(ctx, 400, -32600, 'Invalid Request: Only one initialization request is allowed')
-    const version = ctx.get('MCP-Protocol-Version')
-    if (!initialize && version && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-      const message = `${version} is not a supported protocol version (${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`
-      fail(problem(400, 'validation_error', `MCP-Protocol-Version: ${message}`, { errors: [{ path: 'MCP-Protocol-Version', message }] }))
-    }
-    if (!valid.some(isJSONRPCRequest)) {
-      // Accepted, with no body (Koa would otherwise write its status text).
-      ctx.status = 202
-      ctx.body = ''
-      ctx.remove('Content-Type')
-      return
-    }
-    const answers = await options.service.exchange(valid, caller.right)
-    ctx.body = batch ? answers : answers[0]
   })
   const notAllowed = (ctx: Ctx) => {
     ctx.set('Allow', 'POST')

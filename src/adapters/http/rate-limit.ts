@@ -3,10 +3,18 @@
 // Retry-After, RateLimit-* and X-RateLimit-* headers.
 import type { Next } from 'koa'
 import ratelimit from 'koa-ratelimit'
-import type { Redis } from 'ioredis'
 import { HttpProblem, type Ctx } from './http-context.js'
 import type { HttpLogger } from './middleware.js'
 import { problem } from './problem.js'
+
+/**
+ * An ioredis client (`new Redis(url)`, or `connectRedis(url)`), as koa-ratelimit's redis driver uses it. Typed by
+ * the little taskport relies on, so that a host's TypeScript needs ioredis only when it passes one.
+ */
+export interface RedisClient {
+  readonly status: string
+  quit(): Promise<unknown>
+}
 
 export interface RateLimitOptions {
   /** Requests per window per project (default 100). */
@@ -14,7 +22,7 @@ export interface RateLimitOptions {
   /** Window length in milliseconds (default 60 000). */
   readonly durationMs?: number
   /** A shared store: every process given the same Redis shares the limit. Default: in-process. */
-  readonly redis?: Redis
+  readonly redis?: RedisClient
   /** In-process store: how many projects are tracked at once (default 10 000). */
   readonly maxEntries?: number
 }
@@ -52,7 +60,7 @@ export const taskSyncRateLimit = (options: RateLimitOptions, logger: HttpLogger)
   const max = options.max ?? 100
   const duration = options.durationMs ?? 60_000
   const limiter = ratelimit({
-    ...(options.redis ? { driver: 'redis' as const, db: options.redis } : { driver: 'memory' as const, db: new BoundedLimitMap(options.maxEntries ?? 10_000) }),
+    ...(options.redis ? { driver: 'redis' as const, db: options.redis as never } : { driver: 'memory' as const, db: new BoundedLimitMap(options.maxEntries ?? 10_000) }),
     max,
     duration,
     namespace: 'taskport:task-sync',

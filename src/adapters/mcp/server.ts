@@ -13,8 +13,8 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv'
 import {
-  CallToolRequestSchema, ErrorCode, InitializeRequestSchema, isJSONRPCRequest, ListToolsRequestSchema, PingRequestSchema,
-  type CallToolResult, type JSONRPCMessage, type JSONRPCRequest, type Tool as McpTool,
+  CallToolRequestSchema, ErrorCode, InitializeRequestSchema, isInitializeRequest, isJSONRPCRequest, JSONRPCMessageSchema, ListToolsRequestSchema,
+  PingRequestSchema, SUPPORTED_PROTOCOL_VERSIONS, type CallToolResult, type JSONRPCMessage, type JSONRPCRequest, type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js'
 import { StoreUnavailable, type Caller } from '../../application/index.js'
 import type { Taskport } from '../../application/taskport.js'
@@ -93,6 +93,16 @@ class Multiplexer implements Transport {
   }
 }
 
+/** The SDK transport's limit on the messages of one POST. */
+const MAX_BATCH = 100
+
+/** What a POST of JSON-RPC comes to (the HTTP adapter writes it). */
+export type McpOutcome =
+  | { readonly kind: 'answer'; readonly body: JSONRPCMessage | JSONRPCMessage[] }
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'invalid'; readonly code: number; readonly message: string }
+  | { readonly kind: 'unsupported-version'; readonly message: string }
+
 const callerOf = (authInfo: AuthInfo | undefined): Caller => authInfo?.extra?.caller as Caller
 
 /** The MCP service of a taskport: the tools it offers (read-only mode leaves the writes out), and `exchange`. */
@@ -116,6 +126,15 @@ export const mcpService = (tp: Taskport, options: McpOptions = {}) => {
   })
   const transport = new Multiplexer()
   const connected = server.connect(transport)
+  const exchange = async (messages: readonly JSONRPCMessage[], caller: Caller): Promise<JSONRPCMessage[]> => {
+    await connected
+    const authInfo: AuthInfo = { token: '', clientId: caller.worker.handle, scopes: [], extra: { caller } }
+    return Promise.all(messages.filter(isJSONRPCRequest).map((message) => {
+      const why = invalidParams(message)
+      if (why !== undefined) return { jsonrpc: '2.0' as const, id: message.id, error: { code: ErrorCode.InvalidParams, message: `Invalid params: ${why}` } }
+      return transport.request(message, authInfo)
+    }))
+  }
   return {
     tools,
     /**
@@ -124,14 +143,35 @@ export const mcpService = (tp: Taskport, options: McpOptions = {}) => {
      * session, there is nothing they could refer to (a `notifications/cancelled` could only name another POST's
      * request). A request whose params do not fit its method is answered -32602 here (the SDK answers -32603).
      */
-    exchange: async (messages: readonly JSONRPCMessage[], caller: Caller): Promise<JSONRPCMessage[]> => {
-      await connected
-      const authInfo: AuthInfo = { token: '', clientId: caller.worker.handle, scopes: [], extra: { caller } }
-      return Promise.all(messages.filter(isJSONRPCRequest).map((message) => {
-        const why = invalidParams(message)
-        if (why !== undefined) return { jsonrpc: '2.0' as const, id: message.id, error: { code: ErrorCode.InvalidParams, message: `Invalid params: ${why}` } }
-        return transport.request(message, authInfo)
-      }))
+    /**
+     * The answers to the requests among `messages` (JSON-RPC messages already checked against the JSON-RPC
+     * schema), in their order, acting as `caller`. Notifications and responses from the client are dropped: with no
+     * session, there is nothing they could refer to (a `notifications/cancelled` could only name another POST's
+     * request). A request whose params do not fit its method is answered -32602 here (the SDK answers -32603).
+     */
+    exchange,
+    /**
+     * One POST's parsed body, as the SDK's streamable-HTTP transport takes it in JSON-response mode: a message or
+     * a batch of at most 100, at most one `initialize`, a supported `MCP-Protocol-Version` (header) after it;
+     * nothing to answer when it holds no request; else the answers, one for a message, an array for a batch.
+     */
+    post: async (body: unknown, protocolVersion: string | undefined, caller: Caller): Promise<McpOutcome> => {
+      const batch = Array.isArray(body)
+      const messages: unknown[] = batch ? body : [body]
+      // JSON that is not JSON-RPC is an Invalid Request (-32600), not a parse error.
+      if (messages.length === 0 || messages.some((m) => !JSONRPCMessageSchema.safeParse(m).success)) {
+        return { kind: 'invalid', code: ErrorCode.InvalidRequest, message: 'Invalid Request: not a JSON-RPC 2.0 message' }
+      }
+      if (messages.length > MAX_BATCH) return { kind: 'invalid', code: ErrorCode.InvalidRequest, message: `Invalid Request: Batch must not exceed ${MAX_BATCH} messages` }
+      const valid = messages as JSONRPCMessage[]
+      const initialize = valid.some(isInitializeRequest)
+      if (initialize && valid.length > 1) return { kind: 'invalid', code: ErrorCode.InvalidRequest, message: 'Invalid Request: Only one initialization request is allowed' }
+      if (!initialize && protocolVersion && !SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion)) {
+        return { kind: 'unsupported-version', message: `${protocolVersion} is not a supported protocol version (${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})` }
+      }
+      if (!valid.some(isJSONRPCRequest)) return { kind: 'accepted' }
+      const answers = await exchange(valid, caller)
+      return { kind: 'answer', body: batch ? answers : (answers[0] as JSONRPCMessage) }
     },
     close: () => server.close(),
   }

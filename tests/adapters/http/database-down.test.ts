@@ -8,7 +8,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmbeddedPostgres } from '../../../src/adapters/persistence/embedded/embedded-postgres.js'
 import { openDatabase } from '../../../src/adapters/persistence/mikro-orm/index.js'
-import { createTaskportApp } from '../../../src/main/server.js'
+import { createTaskportApp } from '../../../src/main/koa-app.js'
 import { AUDIENCE, ISSUER, startJwks } from '../../support/http.js'
 import { jwksAuthenticator } from '../../../src/adapters/auth/jwks-authenticator.js'
 

@@ -23,9 +23,10 @@ const normalize = (path: string) => path.replace(/:\w+/g, '{}').replace(/\{\w+\}
 
 it('every served API route is documented, and every documented route is served', () => {
   const taskport = createTaskport(inMemoryAdapters())
+  const service = mcpService(taskport)
   const router = createRouter({
     taskport, authenticate: async () => E.left({ _tag: 'Unauthorized', reason: '' }), databaseReady: async () => true,
-    mcp: { service: mcpService(taskport), allowedOrigins: [], issuer: undefined },
+    mcp: { service: async () => service, allowedOrigins: [], issuer: undefined },
   })
   const served = new Set<string>()
   for (const layer of router.stack) {

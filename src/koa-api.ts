@@ -1,0 +1,11 @@
+// The implementation of `taskport/koa` (src/koa.ts loads it once its peers are known to be installed).
+export { createTaskportApp, type TaskportAppOptions } from './main/koa-app.js'
+export { AuthUnavailable, type Authenticate } from './adapters/http/authenticate.js'
+export type { HttpLogger } from './adapters/http/middleware.js'
+export type { RateLimitOptions, RedisClient } from './adapters/http/rate-limit.js'
+export { jwksAuthenticator, principalFromClaims, type JwksOptions } from './adapters/auth/jwks-authenticator.js'
+export { cachingAuthenticator, type VerifiedTokenCacheOptions } from './adapters/auth/verified-token-cache.js'
+export { openApiDocument } from './adapters/http/openapi.js'
+export { connectRedis } from './main/redis.js'
+export { createWebhookDelivery, type WebhookDeliveryOptions, type WebhookNetworkOptions } from './main/webhook-delivery.js'
+export type { DeliveryRunner } from './adapters/webhooks/delivery-runner.js'

@@ -1,0 +1,4 @@
+// The implementation of `taskport/mikro-orm` (src/mikro-orm.ts loads it once its peers are known to be installed).
+export { ENTITY_SCHEMAS, MIGRATIONS, MIGRATION_LOCK_KEY, migrateUnderLock, mikroOrmOptions, mikroOrmUnitOfWork, type StatementCounter } from './adapters/persistence/mikro-orm/index.js'
+export { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgres } from './adapters/persistence/embedded/embedded-postgres.js'
+export { openTaskportDatabase, type DatabaseOptions, type TaskportDatabase } from './main/database.js'
