@@ -27,7 +27,7 @@ module.exports = {
       name: 'adapters-do-not-know-main',
       comment: 'only entry points (src/index.ts and the other package entry files) import src/main',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/main/', '^src/index\\.ts$', '^src/mikro-orm\\.ts$', '^src/koa\\.ts$'] },
+      from: { path: '^src/', pathNot: ['^src/main/', '^src/(index|koa|mikro-orm|mcp)(-api)?\\.ts$'] },
       to: { path: '^src/main/' },
     },
     {

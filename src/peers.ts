@@ -13,7 +13,7 @@ export const PEERS = {
   '@mikro-orm/core': '>=6.6.16 <7',
   '@mikro-orm/postgresql': '>=6.6.16 <7',
   '@mikro-orm/migrations': '>=6.6.16 <7',
-  '@modelcontextprotocol/sdk': '1.32.2',
+  '@modelcontextprotocol/sdk': '^1.32.2',
   '@octokit/core': '^7.0.0',
   '@octokit/plugin-paginate-rest': '^16.0.0',
   ioredis: '^5.0.0 || ^6.0.0',

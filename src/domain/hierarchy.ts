@@ -5,7 +5,8 @@ import type { ProjectId, TaskId } from './ids.js'
 import { touch, type Task } from './task.js'
 import type { TaskStatus } from './task-status.js'
 
-interface Node {
+/** What the subtask rules read of a task. */
+export interface HierarchyNode {
   readonly id?: TaskId
   readonly projectId: ProjectId
 }
@@ -16,8 +17,8 @@ interface Node {
  * A child without an id (not created yet) can never close a cycle.
  */
 export const checkParent = (
-  child: Node,
-  parent: Required<Node>,
+  child: HierarchyNode,
+  parent: Required<HierarchyNode>,
   parentAncestorIds: readonly TaskId[],
 ): E.Either<DomainError, void> => {
   if (parent.projectId !== child.projectId) return E.left({ _tag: 'ParentInOtherProject' })

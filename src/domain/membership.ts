@@ -31,7 +31,8 @@ export interface ProjectAccess {
 export const effectiveRole = (membership: Membership | undefined, isPlatformAdmin: boolean): Role | undefined =>
   isPlatformAdmin ? 'owner' : membership?.role
 
-interface Assignable {
+/** What the permission rules read of a task: who created it and who it is assigned to. */
+export interface Assignable {
   readonly assigneeId: WorkerId | null
 }
 

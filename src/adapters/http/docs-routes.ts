@@ -1,33 +1,65 @@
-// GET /openapi.json, Swagger UI at /docs and ReDoc at /redoc, with their assets served from the local npm
-// packages (no CDN).
+// GET /openapi.json, Swagger UI at /docs and ReDoc at /redoc. Their files are static assets (no CDN): gzipped in
+// dist/assets by the build, or read from the swagger-ui-dist and redoc packages when run from source. Served
+// gzipped to clients that accept it (every browser), unzipped otherwise, with an ETag and a day of caching.
+// The pages name their assets and the document under the path they were requested at, so that they work
+// where a host mounts taskport (koa-mount under /taskport, say).
+import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import type Router from '@koa/router'
+import type { Context } from 'koa'
+import { DOCS_ASSETS, type DocsAsset } from './docs-assets.js'
 import { openApiDocument } from './openapi.js'
 
-const require = createRequire(import.meta.url)
-const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`))
+/** dist/assets, beside dist/adapters/http of the built package. */
+const BUILT_ASSETS = fileURLToPath(new URL('../../assets/', import.meta.url))
 
-const ASSETS: Record<string, { file: () => string; type: string }> = {
-  '/docs/assets/swagger-ui.css': { file: () => join(packageDir('swagger-ui-dist'), 'swagger-ui.css'), type: 'text/css; charset=utf-8' },
-  '/docs/assets/swagger-ui-bundle.js': { file: () => join(packageDir('swagger-ui-dist'), 'swagger-ui-bundle.js'), type: 'text/javascript; charset=utf-8' },
-  '/docs/assets/swagger-ui-standalone-preset.js': { file: () => join(packageDir('swagger-ui-dist'), 'swagger-ui-standalone-preset.js'), type: 'text/javascript; charset=utf-8' },
-  '/redoc/assets/redoc.standalone.js': { file: () => join(packageDir('redoc'), 'bundles', 'redoc.standalone.js'), type: 'text/javascript; charset=utf-8' },
+interface Representations {
+  readonly gzip: Buffer
+  readonly plain: Buffer
+  readonly etag: string
 }
 
-const SWAGGER_PAGE = `<!doctype html>
+const load = async (asset: DocsAsset): Promise<Representations> => {
+  let gzip: Buffer
+  try {
+    gzip = await readFile(join(BUILT_ASSETS, `${asset.name}.gz`))
+  } catch {
+    const require = createRequire(import.meta.url)
+    const dir = dirname(require.resolve(`${asset.source.packageName}/package.json`))
+    gzip = gzipSync(await readFile(join(dir, asset.source.path)), { level: 9 })
+  }
+  const plain = gunzipSync(gzip)
+  return { gzip, plain, etag: createHash('sha256').update(plain).digest('base64url').slice(0, 27) }
+}
+
+/** The path taskport is mounted under: what the host's mount took off the front of the URL. */
+const mountPrefix = (ctx: Context): string => {
+  const full = new URL(ctx.originalUrl, 'http://taskport').pathname
+  return full.endsWith(ctx.path) ? full.slice(0, full.length - ctx.path.length) : ''
+}
+
+/** For an HTML attribute and a JavaScript string alike (the prefix comes from the URL). */
+const attribute = (text: string): string => text.replace(/[^\w/.~%-]/g, (c) => `&#${c.codePointAt(0)};`)
+const script = (text: string): string => JSON.stringify(text).replace(/</g, '\\u003c')
+
+const swaggerPage = (prefix: string): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>taskport API</title>
-<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<link rel="stylesheet" href="${attribute(prefix)}/docs/assets/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
-<script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' })</script>
+<script src="${attribute(prefix)}/docs/assets/swagger-ui-bundle.js"></script>
+<script src="${attribute(prefix)}/docs/assets/swagger-ui-standalone-preset.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: ${script(`${prefix}/openapi.json`)}, dom_id: '#swagger-ui', presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' })</script>
 </body></html>`
 
-const REDOC_PAGE = `<!doctype html>
+const redocPage = (prefix: string): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>taskport API</title></head>
-<body><redoc spec-url="/openapi.json"></redoc><script src="/redoc/assets/redoc.standalone.js"></script></body></html>`
+<body><redoc spec-url="${attribute(prefix)}/openapi.json"></redoc><script src="${attribute(prefix)}/redoc/assets/redoc.standalone.js"></script></body></html>`
+
+const acceptsGzip = (ctx: Context): boolean => ctx.acceptsEncodings('gzip', 'identity') === 'gzip'
 
 export const docsRoutes = (router: Router): void => {
   const document = openApiDocument()
@@ -36,23 +68,32 @@ export const docsRoutes = (router: Router): void => {
   })
   router.get('/docs', (ctx) => {
     ctx.type = 'text/html; charset=utf-8'
-    ctx.body = SWAGGER_PAGE
+    ctx.body = swaggerPage(mountPrefix(ctx))
   })
   router.get('/redoc', (ctx) => {
     ctx.type = 'text/html; charset=utf-8'
-    ctx.body = REDOC_PAGE
+    ctx.body = redocPage(mountPrefix(ctx))
   })
-  const cache = new Map<string, Buffer>()
-  for (const [path, asset] of Object.entries(ASSETS)) {
-    router.get(path, async (ctx) => {
-      let content = cache.get(path)
-      if (!content) {
-        content = await readFile(asset.file())
-        cache.set(path, content)
-      }
-      ctx.type = asset.type
+  for (const asset of DOCS_ASSETS) {
+    let loaded: Promise<Representations> | undefined
+    router.get(`/${asset.page}/assets/${asset.name}`, async (ctx) => {
+      loaded ??= load(asset).catch((error: unknown) => {
+        loaded = undefined
+        throw error
+      })
+      const files = await loaded
+      const gzip = acceptsGzip(ctx)
+      const etag = `"${files.etag}${gzip ? '-gz' : ''}"`
       ctx.set('Cache-Control', 'public, max-age=86400')
-      ctx.body = content
+      ctx.set('Vary', 'Accept-Encoding')
+      ctx.set('ETag', etag)
+      ctx.type = asset.type
+      if (ctx.get('If-None-Match').split(/\s*,\s*/).some((tag) => tag.replace(/^W\//, '') === etag)) {
+        ctx.status = 304
+        return
+      }
+      if (gzip) ctx.set('Content-Encoding', 'gzip')
+      ctx.body = gzip ? files.gzip : files.plain
     })
   }
 }

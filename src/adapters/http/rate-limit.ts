@@ -8,7 +8,7 @@ import type { HttpLogger } from './middleware.js'
 import { problem } from './problem.js'
 
 /**
- * An ioredis client (`new Redis(url)`, or `connectRedis(url)`), as koa-ratelimit's redis driver uses it. Typed by
+ * An ioredis client (`new Redis(url, { enableOfflineQueue: false })`), as koa-ratelimit's redis driver uses it. Typed by
  * the little taskport relies on, so that a host's TypeScript needs ioredis only when it passes one.
  */
 export interface RedisClient {

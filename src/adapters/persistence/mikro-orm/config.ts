@@ -1,13 +1,14 @@
 // MikroORM options for taskport's schema: the entity mappings and the migrations, listed explicitly so that
 // they load the same way from src (tsx), from dist and from a consumer's node_modules.
 import { Migrator } from '@mikro-orm/migrations'
-import { defineConfig, type Options } from '@mikro-orm/postgresql'
+import { defineConfig, type MigrationObject, type Options } from '@mikro-orm/postgresql'
 import { ENTITY_SCHEMAS } from './schema.js'
 import { Migration20261123042926 } from './migrations/Migration20261123042926.js'
 import { Migration20261123111850 } from './migrations/Migration20261123111850.js'
 import { Migration20261202044444 } from './migrations/Migration20261202044444.js'
 
-export const MIGRATIONS = [
+/** In order; give them to your own MikroORM's `migrations.migrationsList` to run taskport's with yours. */
+export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123042926', class: Migration20261123042926 },
   // Integrations (sealed vendor credentials), webhook deliveries, Asana links.
   { name: 'Migration20261123111850', class: Migration20261123111850 },

@@ -300,7 +300,8 @@ export const AuditEntrySchema = new EntitySchema<Row>({
   ],
 })
 
-export const ENTITY_SCHEMAS = [
+/** taskport's entity mappings, for your own MikroORM's `entities`. */
+export const ENTITY_SCHEMAS: EntitySchema[] = [
   WorkerSchema, ProjectSchema, MembershipSchema, TaskSchema, ExternalLinkSchema, ApiTokenSchema, IntegrationSchema, WebhookDeliverySchema, AuditEntrySchema,
   WebhookEndpointSchema, WebhookEventSchema, WebhookEventDeliverySchema, WebhookEventAttemptSchema,
 ]

@@ -1,15 +1,29 @@
 // GitHub's REST API through the official client (@octokit/core with its pagination plugin), pointed at the
 // integration's `api_url` (GitHub Enterprise, or a fake in tests). Issues of the repository, all pages, state
-// all; pull requests (which the issues endpoint also lists) are skipped.
-import { Octokit } from '@octokit/core'
-import { paginateRest } from '@octokit/plugin-paginate-rest'
+// all; pull requests (which the issues endpoint also lists) are skipped. Octokit is an optional peer, loaded the
+// first time an integration talks to GitHub: a host that never does needs none of it.
+import { loadFeature, MissingPeerError } from '../../../peers.js'
 import { githubExternalId, setting, type Integration } from '../../../domain/index.js'
 import { VendorError, type ImportItem, type ImportPage, type VendorClient } from '../../../application/index.js'
 import { DEFAULT_VENDOR_TIMEOUT_MS, type VendorHttpOptions } from '../http.js'
 import { MAX_ATTEMPTS, retryAfterMs, retryable, sleep } from '../retry.js'
 import { githubIssuePush } from './webhook.js'
 
-const GitHub = Octokit.plugin(paginateRest)
+const withPagination = (core: typeof import('@octokit/core'), paginate: typeof import('@octokit/plugin-paginate-rest')) =>
+  core.Octokit.plugin(paginate.paginateRest)
+type GitHub = ReturnType<typeof withPagination>
+
+let github: Promise<GitHub> | undefined
+/** The Octokit class with pagination, loaded once; a missing peer is the vendor call's error (a 502 naming it). */
+const loadGitHub = (): Promise<GitHub> => {
+  github ??= loadFeature('the GitHub client', ['@octokit/core', '@octokit/plugin-paginate-rest'], async () =>
+    withPagination(await import('@octokit/core'), await import('@octokit/plugin-paginate-rest')))
+    .catch((error: unknown) => {
+      github = undefined
+      throw error instanceof MissingPeerError ? new VendorError(error.message) : error
+    })
+  return github
+}
 
 interface OctokitError {
   readonly status?: number
@@ -18,8 +32,9 @@ interface OctokitError {
   readonly cause?: unknown
 }
 
-export const githubOctokit = (integration: Integration, accessToken: string, options: VendorHttpOptions = {}) => {
+export const githubOctokit = async (integration: Integration, accessToken: string, options: VendorHttpOptions = {}) => {
   const timeoutMs = options.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS
+  const GitHub = await loadGitHub()
   const octokit = new GitHub({
     auth: accessToken,
     baseUrl: setting(integration, 'api_url') ?? 'https://api.github.com',
@@ -54,7 +69,7 @@ const estimateTotal = (link: string | undefined, perPage: number, current: numbe
 }
 
 async function* importIssues(integration: Integration, accessToken: string, options: VendorHttpOptions): AsyncIterable<ImportPage> {
-  const octokit = githubOctokit(integration, accessToken, options)
+  const octokit = await githubOctokit(integration, accessToken, options)
   const pages = octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues', {
     owner: setting(integration, 'owner') ?? '', repo: setting(integration, 'repo') ?? '', state: 'all', per_page: 100,
   })
@@ -76,7 +91,7 @@ export const createGithubClient = (options: VendorHttpOptions = {}): VendorClien
   createItem: async (integration, accessToken, task) => {
     const owner = setting(integration, 'owner') ?? ''
     const repo = setting(integration, 'repo') ?? ''
-    const created = await githubOctokit(integration, accessToken, options).request('POST /repos/{owner}/{repo}/issues', {
+    const created = await (await githubOctokit(integration, accessToken, options)).request('POST /repos/{owner}/{repo}/issues', {
       owner, repo, title: task.title, ...(task.description ? { body: task.description } : {}), labels: [...task.tags],
       ...(task.assigneeExternalId ? { assignees: [task.assigneeExternalId] } : {}),
     })
