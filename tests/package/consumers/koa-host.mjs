@@ -1,0 +1,46 @@
+// A Koa host with its own Koa mounts taskport/koa under /tp, with its own authentication; prints what it saw.
+import { createServer } from 'node:http'
+import { request } from 'node:http'
+import * as E from 'fp-ts/lib/Either.js'
+import Koa from 'koa'
+import mount from 'koa-mount'
+import { inMemoryAdapters } from 'taskport'
+import { createTaskportApp } from 'taskport/koa'
+
+const app = createTaskportApp({
+  uow: inMemoryAdapters().uow,
+  authenticate: async (header) => header === 'Bearer host-session'
+    ? E.right({ kind: 'user', userId: 'host|alice', email: 'alice@example.com' })
+    : E.left({ _tag: 'Unauthorized', reason: 'no host session' }),
+  databaseReady: async () => true,
+})
+const host = new Koa()
+host.use(mount('/tp', app))
+host.use((ctx) => { ctx.body = { host: ctx.path } })
+const server = createServer(host.callback())
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+const base = `http://127.0.0.1:${server.address().port}`
+const raw = (path, headers = {}) => new Promise((resolve, reject) => {
+  request(`${base}${path}`, { headers }, (res) => {
+    const chunks = []
+    res.on('data', (c) => chunks.push(c))
+    res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, bytes: Buffer.concat(chunks).length, text: Buffer.concat(chunks).toString() }))
+  }).on('error', reject).end()
+})
+const created = await fetch(`${base}/tp/api/projects`, { method: 'POST', headers: { authorization: 'Bearer host-session', 'content-type': 'application/json' }, body: JSON.stringify({ slug: 'hosted', name: 'Hosted' }) })
+const listed = await fetch(`${base}/tp/api/projects`, { headers: { authorization: 'Bearer host-session' } })
+const refused = await fetch(`${base}/tp/api/projects`)
+const docs = await raw('/tp/docs')
+const bundle = await raw('/tp/docs/assets/swagger-ui-bundle.js', { 'accept-encoding': 'gzip' })
+const redoc = await raw('/tp/redoc/assets/redoc.standalone.js', { 'accept-encoding': 'identity' })
+console.log(JSON.stringify({
+  sameKoa: app instanceof Koa,
+  created: created.status,
+  projects: (await listed.json()).items.map((p) => p.name),
+  refused: [refused.status, (await refused.json()).error],
+  docsLinksUnderMount: docs.text.includes('/tp/docs/assets/swagger-ui-bundle.js') && docs.text.includes('"/tp/openapi.json"'),
+  bundle: { status: bundle.status, encoding: bundle.headers['content-encoding'], bytes: bundle.bytes, etag: Boolean(bundle.headers.etag), cache: bundle.headers['cache-control'] },
+  redoc: { status: redoc.status, encoding: redoc.headers['content-encoding'] ?? null, bytes: redoc.bytes },
+  host: await (await fetch(`${base}/elsewhere`)).json(),
+}))
+server.close()
