@@ -13,7 +13,10 @@ import { MissingPeerError, requirePeers, type Peer } from '../peers.js'
 
 const [command, ...rest] = process.argv.slice(2)
 
-const SERVER_PEERS: readonly Peer[] = ['koa', '@koa/router', 'koa-ratelimit', 'jose', '@mikro-orm/core', '@mikro-orm/postgresql', '@mikro-orm/migrations', 'pino']
+/** What `taskport serve` loads; @octokit/* (GitHub integrations) and ioredis (REDIS_URL) are checked when used. */
+const SERVER_PEERS: readonly Peer[] = [
+  'koa', '@koa/router', 'koa-ratelimit', 'jose', '@mikro-orm/core', '@mikro-orm/postgresql', '@mikro-orm/migrations', 'pino', '@modelcontextprotocol/sdk',
+]
 const DATABASE_PEERS: readonly Peer[] = ['@mikro-orm/core', '@mikro-orm/postgresql', '@mikro-orm/migrations']
 
 const needs = (what: string, peers: readonly Peer[]): void => {

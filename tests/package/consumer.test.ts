@@ -24,9 +24,13 @@ const HOST_PACKAGES = [
   'koa-mount', '@types/koa', '@types/koa-mount', '@types/node',
 ]
 
+/** A Koa host that wants REST only: taskport/koa's own peers, without MCP. */
+const KOA_ONLY_PACKAGES = ['koa', '@koa/router', 'koa-ratelimit', 'jose', 'koa-mount']
+
 interface Context {
   work: string
   core: Installed
+  koaOnly: Installed
   host: Installed
 }
 const it = suite<Context>('the packed package in a consumer project')
@@ -65,10 +69,10 @@ const setUp = async (ctx: Context): Promise<void> => {
   assert.ok(files.includes('dist/assets/swagger-ui-bundle.js.gz') && files.includes('dist/assets/redoc.standalone.js.gz'), 'the docs assets are in the package')
   assert.not.ok(files.some((f) => f.endsWith('.js.map') || f.startsWith('src/') || f.startsWith('tests/')), 'no sources, tests or maps')
   ctx.core = await installConsumer(join(ctx.work, 'core'), tarball, integrity)
+  ctx.koaOnly = await installConsumer(join(ctx.work, 'koa-only'), tarball, integrity, KOA_ONLY_PACKAGES)
   ctx.host = await installConsumer(join(ctx.work, 'host'), tarball, integrity, HOST_PACKAGES)
   for (const file of readdirSync(CONSUMERS)) {
-    copyFileSync(join(CONSUMERS, file), join(ctx.core.dir, file))
-    copyFileSync(join(CONSUMERS, file), join(ctx.host.dir, file))
+    for (const project of [ctx.core, ctx.koaOnly, ctx.host]) copyFileSync(join(CONSUMERS, file), join(project.dir, file))
   }
 }
 it.after(({ work }) => {
@@ -106,8 +110,9 @@ it('without their peers, taskport/koa, /mikro-orm and /mcp stop with one line na
   assert.is(answers['taskport/mcp']!.required, 'taskport/mcp needs @modelcontextprotocol/sdk, not installed: npm install @modelcontextprotocol/sdk@^1.32.2')
   const cli = await sh(join(core.dir, 'node_modules/.bin/taskport'), ['serve'], { cwd: core.dir })
   assert.is(cli.code, 69)
-  assert.is(cli.stderr.trim(), 'taskport serve needs koa, @koa/router, koa-ratelimit, jose, @mikro-orm/core, @mikro-orm/postgresql, @mikro-orm/migrations, pino, not installed: ' +
-    'npm install koa@^3.0.0 @koa/router@^15.0.0 koa-ratelimit@^6.0.0 jose@^6.0.0 @mikro-orm/core@6.6.16 @mikro-orm/postgresql@6.6.16 @mikro-orm/migrations@6.6.16 pino@^9.0.0')
+  assert.is(cli.stderr.trim(), 'taskport serve needs koa, @koa/router, koa-ratelimit, jose, @mikro-orm/core, @mikro-orm/postgresql, @mikro-orm/migrations, pino, @modelcontextprotocol/sdk, ' +
+    'not installed: npm install koa@^3.0.0 @koa/router@^15.0.0 koa-ratelimit@^6.0.0 jose@^6.0.0 @mikro-orm/core@6.6.16 @mikro-orm/postgresql@6.6.16 @mikro-orm/migrations@6.6.16 pino@^9.0.0 ' +
+    '@modelcontextprotocol/sdk@^1.32.2')
 })
 
 for (const resolution of ['nodenext', 'bundler'] as const) {
@@ -142,7 +147,19 @@ it('a Koa host mounts taskport/koa with its own Koa: REST under the prefix, its 
     bundle: { status: 200, encoding: 'gzip', bytes: statSync(join(host.dir, 'node_modules/taskport/dist/assets/swagger-ui-bundle.js.gz')).size, etag: true, cache: 'public, max-age=86400' },
     redoc: { status: 200, encoding: null, bytes: statSync(resolve('node_modules/redoc/bundles/redoc.standalone.js')).size },
     host: { host: '/elsewhere' },
+    mcp: '200: 16 tools',
   })
+})
+
+it('a Koa host without the MCP SDK: createTaskportApp says to install it or pass mcp: false; with mcp: false it serves REST', async ({ koaOnly }) => {
+  const refused = await sh(process.execPath, ['koa-host.mjs'], { cwd: koaOnly.dir })
+  assert.is(refused.code, 1)
+  assert.match(refused.stderr, 'MissingPeerError: createTaskportApp serves MCP at /mcp (pass mcp: false to leave it out) and needs @modelcontextprotocol/sdk, not installed: npm install @modelcontextprotocol/sdk@^1.32.2')
+  const served = JSON.parse(await node(koaOnly.dir, ['koa-host.mjs'], { HOST_MCP: 'false' })) as Record<string, unknown>
+  assert.is(served.created, 201)
+  assert.is(served.sameKoa, true)
+  assert.is(served.mcp, '200: {"host":"/tp/mcp"}', 'not taskport\'s: the host\'s fallback answers')
+  console.log(`    Koa host without MCP: ${koaOnly.packages} packages, ${(bytesUnder(join(koaOnly.dir, 'node_modules')) / 1e6).toFixed(2)} MB`)
 })
 
 it('the installed CLI migrates a database and serves on it (taskport migrate, taskport serve)', async ({ host, work }) => {

@@ -1,4 +1,5 @@
 // A Koa host with its own Koa mounts taskport/koa under /tp, with its own authentication; prints what it saw.
+// HOST_MCP=false: a host without the MCP SDK, which leaves /mcp out (`mcp: false`).
 import { createServer } from 'node:http'
 import { request } from 'node:http'
 import * as E from 'fp-ts/lib/Either.js'
@@ -13,6 +14,7 @@ const app = createTaskportApp({
     ? E.right({ kind: 'user', userId: 'host|alice', email: 'alice@example.com' })
     : E.left({ _tag: 'Unauthorized', reason: 'no host session' }),
   databaseReady: async () => true,
+  ...(process.env.HOST_MCP === 'false' ? { mcp: false } : {}),
 })
 const host = new Koa()
 host.use(mount('/tp', app))
@@ -42,5 +44,8 @@ console.log(JSON.stringify({
   bundle: { status: bundle.status, encoding: bundle.headers['content-encoding'], bytes: bundle.bytes, etag: Boolean(bundle.headers.etag), cache: bundle.headers['cache-control'] },
   redoc: { status: redoc.status, encoding: redoc.headers['content-encoding'] ?? null, bytes: redoc.bytes },
   host: await (await fetch(`${base}/elsewhere`)).json(),
+  // Who answers POST /tp/mcp: taskport's MCP (JSON-RPC with the tools), or, with mcp: false, the host's own routes.
+  mcp: await fetch(`${base}/tp/mcp`, { method: 'POST', headers: { authorization: 'Bearer host-session', 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) })
+    .then(async (res) => { const body = await res.json(); return body.result ? `${res.status}: ${body.result.tools.length} tools` : `${res.status}: ${JSON.stringify(body)}` }),
 }))
 server.close()
