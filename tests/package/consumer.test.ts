@@ -95,8 +95,11 @@ it('a domain-only host runs the rules and the use cases', async ({ core }) => {
   })
 })
 
-it('a CommonJS host requires taskport', async ({ core }) => {
-  assert.equal(JSON.parse(await node(core.dir, ['commonjs.cjs'])), { statuses: 7, pendingToDone: false, pendingToProgress: true, taskport: 'function' })
+it('a CommonJS host requires taskport, without a warning', async ({ core }) => {
+  const required = await sh(process.execPath, ['commonjs.cjs'], { cwd: core.dir })
+  assert.is(required.code, 0, required.stderr)
+  assert.is(required.stderr, '', 'no ExperimentalWarning for require() of an ES module')
+  assert.equal(JSON.parse(required.stdout), { statuses: 7, pendingToDone: false, pendingToProgress: true, taskport: 'function' })
 })
 
 it('without their peers, taskport/koa, /mikro-orm and /mcp stop with one line naming what to install (import and require)', async ({ core }) => {
