@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { installConsumer, sh, type Installed } from '../support/consumer-project.js'
+import { installConsumer, sh, uncoveredEnv, type Installed } from '../support/consumer-project.js'
 import { emptyDatabase } from '../support/postgres.js'
 import { freePort, run, stopProcess, waitFor } from '../support/processes.js'
 
@@ -151,6 +151,8 @@ it('a Koa host mounts taskport/koa with its own Koa: REST under the prefix, its 
     redoc: { status: 200, encoding: null, bytes: statSync(resolve('node_modules/redoc/bundles/redoc.standalone.js')).size },
     host: { host: '/elsewhere' },
     mcp: '200: 16 tools',
+    // Not installed here (a host that needs GitHub installs it): the import reports the line, the rest works.
+    github: '200 [{"error":"the GitHub client needs @octokit/core, @octokit/plugin-paginate-rest, not installed: npm install @octokit/core@^7.0.0 @octokit/plugin-paginate-rest@^16.0.0"}]',
   })
 })
 
@@ -175,7 +177,7 @@ it('the installed CLI migrates a database and serves on it (taskport migrate, ta
     assert.is(migrated.code, 0, migrated.stderr)
     assert.match(migrated.stdout, /migrations applied \(DATABASE_URL\)/)
     const port = await freePort()
-    server = run(bin, ['serve'], { ...env, PORT: String(port), HOST: '127.0.0.1', NODE_V8_COVERAGE: '' })
+    server = run(bin, ['serve'], { ...(uncoveredEnv() as Record<string, string>), ...env, PORT: String(port), HOST: '127.0.0.1' })
     await waitFor(server, /taskport listening/, 'taskport serve')
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`)
     assert.equal(await ready.json(), { status: 'ready', database: 'ok' })

@@ -3,6 +3,7 @@
 // the asked-for packages need, so the versions are the ones `npm ci` of this repository put in the cache.
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 interface LockEntry {
@@ -62,12 +63,19 @@ export interface Installed {
 
 const strip = ({ dev, optional, devOptional, peer, ...rest }: LockEntry): LockEntry => rest
 
+/**
+ * The environment for a child that the suite's coverage must not count: Node hands NODE_V8_COVERAGE (c8's
+ * folder) to every child even when `env` leaves it out, so it points somewhere else. Not coloured either (uvu
+ * sets FORCE_COLOR, which would colour what a consumer prints).
+ */
+export const uncoveredEnv = (): Record<string, string | undefined> => {
+  const { NODE_V8_COVERAGE, NODE_OPTIONS, FORCE_COLOR, ...env } = process.env
+  return { ...env, ...(NODE_V8_COVERAGE ? { NODE_V8_COVERAGE: join(tmpdir(), 'taskport-uncovered-children') } : {}) }
+}
+
 export const sh = (command: string, args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined> }) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    // Not measured by the suite's coverage (c8 sets NODE_V8_COVERAGE for every child otherwise).
-    // Nor coloured (uvu sets FORCE_COLOR, which would colour what a consumer prints).
-    const { NODE_V8_COVERAGE, NODE_OPTIONS, FORCE_COLOR, ...env } = process.env
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...uncoveredEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))

@@ -5,7 +5,8 @@ import { request } from 'node:http'
 import * as E from 'fp-ts/lib/Either.js'
 import Koa from 'koa'
 import mount from 'koa-mount'
-import { inMemoryAdapters } from 'taskport'
+import { randomBytes } from 'node:crypto'
+import { aesGcmCipher, inMemoryAdapters } from 'taskport'
 import { createTaskportApp } from 'taskport/koa'
 
 const app = createTaskportApp({
@@ -14,6 +15,7 @@ const app = createTaskportApp({
     ? E.right({ kind: 'user', userId: 'host|alice', email: 'alice@example.com' })
     : E.left({ _tag: 'Unauthorized', reason: 'no host session' }),
   databaseReady: async () => true,
+  cipher: aesGcmCipher(randomBytes(32)),
   ...(process.env.HOST_MCP === 'false' ? { mcp: false } : {}),
 })
 const host = new Koa()
@@ -44,6 +46,14 @@ console.log(JSON.stringify({
   bundle: { status: bundle.status, encoding: bundle.headers['content-encoding'], bytes: bundle.bytes, etag: Boolean(bundle.headers.etag), cache: bundle.headers['cache-control'] },
   redoc: { status: redoc.status, encoding: redoc.headers['content-encoding'] ?? null, bytes: redoc.bytes },
   host: await (await fetch(`${base}/elsewhere`)).json(),
+  // A GitHub import: Octokit loads at this first call; without it (a REST-only host), the answer names it.
+  github: await (async () => {
+    const auth = { authorization: 'Bearer host-session', 'content-type': 'application/json' }
+    const pid = (await (await fetch(`${base}/tp/api/projects`, { method: 'POST', headers: auth, body: JSON.stringify({ slug: 'gh', name: 'GitHub' }) })).json()).id
+    const integration = await (await fetch(`${base}/tp/api/projects/${pid}/integrations`, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'github', access_token: 't', settings: { owner: 'acme', repo: 'app', api_url: 'http://127.0.0.1:9' } }) })).json()
+    const imported = await fetch(`${base}/tp/api/projects/${pid}/integrations/${integration.id}/import`, { method: 'POST', headers: auth })
+    return `${imported.status} ${JSON.stringify((await imported.json()).errors)}`
+  })(),
   // Who answers POST /tp/mcp: taskport's MCP (JSON-RPC with the tools), or, with mcp: false, the host's own routes.
   mcp: await fetch(`${base}/tp/mcp`, { method: 'POST', headers: { authorization: 'Bearer host-session', 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) })
     .then(async (res) => { const body = await res.json(); return body.result ? `${res.status}: ${body.result.tools.length} tools` : `${res.status}: ${JSON.stringify(body)}` }),

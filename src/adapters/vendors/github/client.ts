@@ -14,7 +14,7 @@ const withPagination = (core: typeof import('@octokit/core'), paginate: typeof i
 type GitHub = ReturnType<typeof withPagination>
 
 let github: Promise<GitHub> | undefined
-/** The Octokit class with pagination, loaded once; a missing peer is the vendor call's error (a 502 naming it). */
+/** The Octokit class with pagination, loaded once; a missing peer is the vendor call's error, naming what to install. */
 const loadGitHub = (): Promise<GitHub> => {
   github ??= loadFeature('the GitHub client', ['@octokit/core', '@octokit/plugin-paginate-rest'], async () =>
     withPagination(await import('@octokit/core'), await import('@octokit/plugin-paginate-rest')))
