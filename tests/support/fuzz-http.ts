@@ -7,7 +7,7 @@ import type { ApiServer } from './http.js'
 /** The error codes of the contract's table (API.md, "Errors"). */
 const ERROR_CODES = new Set([
   'validation_error', 'domain_rule_violation', 'invalid_transition', 'unauthorized', 'forbidden', 'not_found',
-  'method_not_allowed', 'conflict', 'precondition_failed', 'payload_too_large', 'rate_limited', 'service_unavailable', 'internal_error',
+  'method_not_allowed', 'conflict', 'precondition_failed', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'service_unavailable', 'internal_error',
 ])
 
 export interface Answer {
@@ -96,6 +96,9 @@ export const text = (max: number): fc.Arbitrary<string> =>
 /** JSON whose every non-ASCII character is a \u escape: the same value, another encoding. */
 export const asciiJson = (value: unknown): string =>
   JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
+/** Whether a JSON route reads a body sent with this Content-Type (application/json or +json); others are a 415. */
+export const isJsonType = (contentType: string): boolean => /^application\/(json|[\w.-]+\+json)\s*(;|$)/i.test(contentType)
 
 /** Content types a hostile or careless client sends with a body. */
 export const CONTENT_TYPES = [

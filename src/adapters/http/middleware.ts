@@ -149,6 +149,14 @@ export const jsonBody = async (ctx: Ctx, next: Next) => {
     ctx.state.rawBody = raw
     if (raw.length > 0) {
       const mcp = MCP_PATH.test(ctx.path)
+      // A JSON route reads JSON only: a form, text or a missing Content-Type is a 415, not a guess. The vendor
+      // webhook takes what vendors send (GitHub's form-encoded `payload` too); /mcp answers its own 415.
+      if (!webhook && !mcp && !ctx.is('application/json', 'application/*+json')) {
+        const sent = ctx.get('Content-Type')
+        // Named back only when it is a plain media type: the header is the client's text.
+        const media = /^[\w.+-]{1,60}\/[\w.+-]{1,60}$/.exec(sent.split(';')[0]?.trim() ?? '')?.[0]
+        throw new HttpProblem(problem(415, 'unsupported_media_type', `Content-Type must be application/json${media ? `, not ${media}` : sent ? '' : ' (none was sent)'}`))
+      }
       const parsed = parseJson(webhook ? webhookJson(ctx, raw) : raw, !mcp)
       if (parsed.ok) ctx.state.body = parsed.value
       // Webhooks check their signature first: a stranger's bad JSON is a 401 there, not a 400 (and a signed

@@ -134,7 +134,7 @@ export const ROUTES: readonly Route[] = [
 const REASONS: Record<number, string> = {
   400: 'Validation error, domain rule violation or invalid transition', 401: 'Missing or invalid credentials',
   403: 'Role too low (on /mcp: an Origin that is not allowed)', 404: 'Not found, or not a member of its project', 409: 'Conflict', 412: 'If-Match version mismatch',
-  415: 'Content-Type is not application/json',
+  415: 'A body whose Content-Type is not application/json (or +json)',
   413: 'Body over the size limit (1 MiB; vendor webhooks 5 MiB)', 429: 'Rate limited: see Retry-After and the RateLimit-* headers', 503: 'Unavailable',
 }
 
@@ -147,7 +147,9 @@ export const openApiDocument = (): Record<string, unknown> => {
       [String(r.status)]: r.response ? { description: 'Success', content: { 'application/json': { schema: r.response } } } : { description: 'Success' },
       ...(r.alsoStatus && r.response ? { [String(r.alsoStatus)]: { description: 'Success', content: { 'application/json': { schema: r.alsoResponse ?? r.response } } } } : {}),
     }
-    for (const code of [...r.errors, 500]) responses[String(code)] = { description: REASONS[code] ?? 'Internal error', content: { 'application/json': { schema: ref('Error') } } }
+    // Every route that reads a JSON body refuses another Content-Type with a 415.
+    const errors = r.body && !r.errors.includes(415) ? [...r.errors, 415] : r.errors
+    for (const code of [...errors, 500]) responses[String(code)] = { description: REASONS[code] ?? 'Internal error', content: { 'application/json': { schema: ref('Error') } } }
     paths[r.path] ??= {}
     ;(paths[r.path] as Record<string, unknown>)[r.method] = {
       summary: r.summary,
