@@ -128,7 +128,8 @@ export interface AgentPatch {
 export const updateAgent = (agent: Worker, patch: AgentPatch, now: Date): E.Either<DomainError, Worker> => {
   const next: Worker = {
     ...agent,
-    name: patch.name ?? agent.name,
+    // Trimmed as on registration: "  Claude " is stored as "Claude" (a blank name is refused below).
+    name: patch.name?.trim() || (patch.name === undefined ? agent.name : patch.name),
     agentType: patch.agentType ?? agent.agentType,
     capabilities: patch.capabilities ? [...new Set(patch.capabilities)] : agent.capabilities,
   }

@@ -149,6 +149,15 @@ test('updateAgent: a patch that changes nothing returns the very same agent', ()
   assert.is.not(ok(updateAgent(agent, { capabilities: ['review', 'code'] }, T1)), agent)
 })
 
+test('updateAgent trims the name, as createAgent does', () => {
+  const agent = anAgent()
+  assert.is(ok(createAgent({ handle: '@bot', name: '  Claude\t', agentType: 'llm' }, 7, T0)).name, 'Claude')
+  assert.is(ok(updateAgent(agent, { name: '  Claude Code \n' }, T1)).name, 'Claude Code')
+  const named = ok(updateAgent(agent, { name: 'Claude' }, T1))
+  assert.is(ok(updateAgent(named, { name: ' Claude ' }, T1)), named, 'padding alone changes nothing')
+  assert.equal(paths(fail(updateAgent(agent, { name: '   ' }, T1), 'ValidationFailed')), ['name'])
+})
+
 test('updateAgent validates what it is given', () => {
   const agent = anAgent()
   assert.equal(paths(fail(updateAgent(agent, { name: '' }, T1), 'ValidationFailed')), ['name'])
