@@ -2,7 +2,7 @@
 // files live in TASKPORT_DATA_DIR (default ./.taskport), reused on the next start, stopped on close.
 import { join, resolve } from 'node:path'
 import type { UnitOfWork } from '../application/index.js'
-import { openDatabase, type StatementCounter } from '../adapters/persistence/mikro-orm/index.js'
+import { openDatabase, type DatabaseLogger, type StatementCounter } from '../adapters/persistence/mikro-orm/index.js'
 
 export interface DatabaseOptions {
   /** `postgres://…` of a real server; unset: the embedded server. */
@@ -11,6 +11,8 @@ export interface DatabaseOptions {
   readonly dataDir?: string
   readonly onLog?: (line: string) => void
   readonly onStatements?: StatementCounter
+  /** knex's and MikroORM's warnings (a lost connection, a deprecation), as structured entries; default: their console lines. */
+  readonly logger?: DatabaseLogger
 }
 
 export interface TaskportDatabase {
@@ -26,7 +28,7 @@ export interface TaskportDatabase {
 /** Opens the database, applying pending migrations first. */
 export const openTaskportDatabase = async (options: DatabaseOptions = {}): Promise<TaskportDatabase> => {
   if (options.databaseUrl) {
-    const db = await openDatabase(options.databaseUrl, { onStatements: options.onStatements })
+    const db = await openDatabase(options.databaseUrl, { onStatements: options.onStatements, ...(options.logger ? { logger: options.logger } : {}) })
     return { uow: db.uow, url: options.databaseUrl, embedded: false, ping: db.ping, close: db.close }
   }
   // Loaded only here: a host that brings its own database never loads (or needs) the embedded binaries.
@@ -37,7 +39,7 @@ export const openTaskportDatabase = async (options: DatabaseOptions = {}): Promi
     onLog: options.onLog,
   })
   try {
-    const db = await openDatabase(server.url, { onStatements: options.onStatements })
+    const db = await openDatabase(server.url, { onStatements: options.onStatements, ...(options.logger ? { logger: options.logger } : {}) })
     return {
       uow: db.uow,
       url: server.url,

@@ -38,6 +38,7 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir,
     onLog: (line) => logger.debug({ postgres: line }, 'embedded postgres'),
+    logger: { warn: (fields, message) => logger.warn(fields, message), error: (fields, message) => logger.error(fields, message) },
   })
   let authenticate: Authenticate
   let publicJwks: object | undefined

@@ -21,6 +21,31 @@ export const CONNECT_TIMEOUT_MS = 5_000
 /** How long a unit of work waits for a connection of the pool. */
 export const ACQUIRE_TIMEOUT_MS = 10_000
 
+/** Where knex's and MikroORM's own warnings go (a pino logger fits): structured, instead of plain console lines. */
+export interface DatabaseLogger {
+  warn(fields: object, message: string): void
+  error(fields: object, message: string): void
+}
+
+const plain = (message: unknown): string =>
+  // eslint-disable-next-line no-control-regex
+  (typeof message === 'string' ? message : message instanceof Error ? message.message : JSON.stringify(message) ?? String(message)).replace(/\u001b\[[0-9;]*m/g, '')
+
+/** knex's `log` and MikroORM's `logger` options that send their lines to `logger`, tagged with their source. */
+export const databaseLogging = (logger: DatabaseLogger): Partial<Options> => ({
+  colors: false,
+  logger: (message: string) => logger.warn({ source: 'mikro-orm' }, plain(message)),
+  driverOptions: {
+    connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+    log: {
+      warn: (message: unknown) => logger.warn({ source: 'knex' }, plain(message)),
+      error: (message: unknown) => logger.error({ source: 'knex' }, plain(message)),
+      deprecate: (message: unknown) => logger.warn({ source: 'knex', deprecated: true }, plain(message)),
+      debug: () => undefined,
+    },
+  },
+})
+
 export const mikroOrmOptions = (clientUrl: string, overrides: Partial<Options> = {}): Options =>
   defineConfig({
     clientUrl,

@@ -1,10 +1,10 @@
 // Entry point `taskport/mikro-orm`: the PostgreSQL adapters of every store port, the unit of work, the schema
 // and its migrations, and the embedded PostgreSQL for development and tests.
 import { MikroORM } from '@mikro-orm/postgresql'
-import { mikroOrmOptions } from './config.js'
+import { databaseLogging, mikroOrmOptions, type DatabaseLogger } from './config.js'
 import { mikroOrmUnitOfWork, type StatementCounter } from './unit-of-work.js'
 
-export { mikroOrmOptions, MIGRATIONS } from './config.js'
+export { databaseLogging, mikroOrmOptions, MIGRATIONS, type DatabaseLogger } from './config.js'
 export { ENTITY_SCHEMAS } from './schema.js'
 export { mikroOrmUnitOfWork, pgStores, type StatementCounter } from './unit-of-work.js'
 export { Sql } from './sql.js'
@@ -45,8 +45,8 @@ export const migrateUnderLock = async (orm: MikroORM): Promise<void> => {
 }
 
 /** Opens MikroORM on `clientUrl` and applies pending migrations (one process at a time, see `migrateUnderLock`). */
-export const openDatabase = async (clientUrl: string, options: { onStatements?: StatementCounter; debug?: boolean } = {}) => {
-  const orm = await MikroORM.init(mikroOrmOptions(clientUrl, { debug: options.debug ?? false }))
+export const openDatabase = async (clientUrl: string, options: { onStatements?: StatementCounter; debug?: boolean; logger?: DatabaseLogger } = {}) => {
+  const orm = await MikroORM.init(mikroOrmOptions(clientUrl, { debug: options.debug ?? false, ...(options.logger ? databaseLogging(options.logger) : {}) }))
   try {
     await migrateUnderLock(orm)
   } catch (error) {
