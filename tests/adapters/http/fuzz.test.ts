@@ -418,9 +418,10 @@ it('(c) accepted text comes back byte for byte: projects, tasks, tags, audit rea
       assert.is(audit.items[audit.items.length - 1].details.reason, v.reason)
 
       const agent = await call('PUT', `/api/workers/agents/${f.agent}`, { name: v.name, agent_type: v.agentType, capabilities: v.capabilities }, v.escaped)
-      assert.equal([agent.name, agent.agent_type, agent.capabilities], [v.name, v.agentType, v.capabilities])
+      // An agent's name is the one text that is trimmed (on registration and on update alike, as JS trims).
+      assert.equal([agent.name, agent.agent_type, agent.capabilities], [v.name.trim(), v.agentType, v.capabilities])
       const stored = await get(`/api/workers/agents/${f.agent}`)
-      assert.equal([stored.name, stored.agent_type, stored.capabilities], [v.name, v.agentType, v.capabilities])
+      assert.equal([stored.name, stored.agent_type, stored.capabilities], [v.name.trim(), v.agentType, v.capabilities])
 
       const issued = await call('POST', `/api/projects/${f.pid}/api-tokens`, { name: v.name }, v.escaped)
       const tokens = await get(`/api/projects/${f.pid}/api-tokens?limit=200`)
