@@ -58,6 +58,11 @@ export type {
   AttemptRecord, ClaimedDelivery, ClaimRequest, DeliveryKey, EndpointHealth, OutboxEvent, StoredDelivery, WebhookEndpointKey, WebhookReader, WebhookWriter,
 } from './application/ports/webhook-store.port.js'
 export type { WorkerReader, WorkerWriter } from './application/ports/worker-store.port.js'
+export type { IdempotencyRecord, IdempotencyStore, IdempotentResponse } from './application/ports/idempotency-store.port.js'
+export {
+  canonicalJson, IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_RETENTION_MS, isStorable, type IdempotentOutcome, type IdempotentRequest,
+} from './application/idempotency/idempotent.js'
+export { createIdempotencyCleanup, type IdempotencyCleanup, type IdempotencyCleanupOptions } from './main/idempotency-cleanup.js'
 
 // --- Domain: entities and rules, pure (docs/testing-domain-rules.md) --------------------------------------
 export type { ApiTokenId, ProjectId, TaskId, WorkerId } from './domain/ids.js'

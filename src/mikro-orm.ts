@@ -9,5 +9,6 @@ import { loadEntry } from './peers.js'
 const api = loadEntry<typeof Api>(import.meta.url, 'taskport/mikro-orm', ['@mikro-orm/core', '@mikro-orm/postgresql', '@mikro-orm/migrations'], './mikro-orm-api.js')
 
 export const {
-  ENTITY_SCHEMAS, MIGRATIONS, MIGRATION_LOCK_KEY, migrateUnderLock, mikroOrmOptions, mikroOrmUnitOfWork, EmbeddedPostgresError, startEmbeddedPostgres, openTaskportDatabase,
+  ENTITY_SCHEMAS, MIGRATIONS, MIGRATION_LOCK_KEY, migrateUnderLock, migrationState, mikroOrmOptions, mikroOrmUnitOfWork, SchemaBehind, EmbeddedPostgresError, startEmbeddedPostgres,
+  openTaskportDatabase,
 } = api

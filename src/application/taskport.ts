@@ -3,8 +3,8 @@ import {
   actorAudit, addMember, approveTask, assignTask, changeMemberRole, changeTaskStatus, claimDeliveries,
   createApiToken, createIntegration, createProject, createSubtask, createTask, createWebhook, deleteAgent,
   deleteIntegration, deleteProject, deleteTask, deleteWebhook, getAgent, getDelivery, getProject, getTask,
-  getWebhook, identify, importItems, listAgents, listApiTokens, listDeliveries, listIntegrations, listMembers,
-  listProjects, listTasks, listWebhooks, pingWebhook, projectAudit, pushTasks, receiveWebhook, recordAttempts,
+  getWebhook, idempotent, identify, importItems, listAgents, listApiTokens, listDeliveries, listIntegrations, listMembers,
+  listProjects, listTasks, listWebhooks, pingWebhook, projectAudit, purgeIdempotencyKeys, pushTasks, receiveWebhook, recordAttempts,
   redeliver, registerAgent, rejectTask, removeMember, reportProgress, revokeApiToken, syncTask, taskAudit,
   updateAgent, updateProject, updateTask, updateWebhook, verifyApiToken, withEventOutbox,
 } from './index.js'
@@ -18,6 +18,11 @@ export const createTaskport = (ports: Deps) => bind({ ...ports, uow: withEventOu
 
 const bind = (deps: Deps) => ({
   identify: identify(deps),
+  /** Idempotency-Key: a request run under a key, and the cleanup of expired keys (run it every few minutes). */
+  idempotency: {
+    run: idempotent(deps),
+    purge: purgeIdempotencyKeys(deps),
+  },
   projects: {
     list: listProjects(deps),
     create: createProject(deps),

@@ -21,6 +21,8 @@ export interface Config {
   readonly previousSecretKeys: readonly Buffer[]
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   readonly production: boolean
+  /** TASKPORT_MIGRATE: apply pending migrations at start; false: refuse to start when one is pending (`taskport migrate` is the release step). */
+  readonly migrate: boolean
   readonly mcp: {
     /** TASKPORT_MCP_READ_ONLY: serve only the read tools over MCP. */
     readonly readOnly: boolean
@@ -44,7 +46,7 @@ export interface Config {
 const EnvC = t.partial({
   PORT: t.string, HOST: t.string, DATABASE_URL: t.string, TASKPORT_DATA_DIR: t.string, AUTH_JWKS_URL: t.string,
   AUTH_ISSUER: t.string, AUTH_AUDIENCE: t.string, REDIS_URL: t.string, TASKPORT_SYNC_RATE_LIMIT: t.string, TASKPORT_SECRET_KEY: t.string, TASKPORT_SECRET_KEY_PREVIOUS: t.string, LOG_LEVEL: t.string,
-  NODE_ENV: t.string, TASKPORT_WEBHOOK_ALLOW_PRIVATE: t.string, TASKPORT_WEBHOOK_RETRY_SCHEDULE: t.string, TASKPORT_WEBHOOK_TIMEOUT: t.string, TASKPORT_WEBHOOK_DELIVERY: t.string, TASKPORT_WEBHOOK_CONCURRENCY: t.string, TASKPORT_MCP_READ_ONLY: t.string, TASKPORT_MCP_ALLOWED_ORIGINS: t.string,
+  NODE_ENV: t.string, TASKPORT_WEBHOOK_ALLOW_PRIVATE: t.string, TASKPORT_WEBHOOK_RETRY_SCHEDULE: t.string, TASKPORT_WEBHOOK_TIMEOUT: t.string, TASKPORT_WEBHOOK_DELIVERY: t.string, TASKPORT_WEBHOOK_CONCURRENCY: t.string, TASKPORT_MCP_READ_ONLY: t.string, TASKPORT_MCP_ALLOWED_ORIGINS: t.string, TASKPORT_MIGRATE: t.string,
 })
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -99,6 +101,8 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
   if (!/^\d{1,4}$/.test(concurrency) || Number(concurrency) < 1 || Number(concurrency) > 1000) problems.push(`TASKPORT_WEBHOOK_CONCURRENCY: "${concurrency}" is not an integer from 1 to 1000`)
   const mcpReadOnly = (e.TASKPORT_MCP_READ_ONLY ?? 'false').toLowerCase()
   if (!['true', 'false', ''].includes(mcpReadOnly)) problems.push('TASKPORT_MCP_READ_ONLY: must be true or false')
+  const migrate = (e.TASKPORT_MIGRATE ?? 'true').toLowerCase()
+  if (!['true', 'false', ''].includes(migrate)) problems.push('TASKPORT_MIGRATE: must be true or false')
   const origins = (e.TASKPORT_MCP_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)
   const badOrigin = origins.find((o) => !isUrl(o, ['http:', 'https:']) || new URL(o).origin !== o)
   if (badOrigin !== undefined) problems.push(`TASKPORT_MCP_ALLOWED_ORIGINS: "${badOrigin}" is not an origin such as https://app.example.com`)
@@ -117,6 +121,7 @@ export const decodeConfig = (env: Readonly<Record<string, string | undefined>>):
     previousSecretKeys: previous.filter((k): k is Buffer => k !== undefined),
     logLevel: level ?? 'info',
     production,
+    migrate: migrate !== 'false',
     mcp: { readOnly: mcpReadOnly === 'true', allowedOrigins: origins },
     webhooks: { allowPrivate: allowPrivate === 'true', retrySchedule: schedule.right, timeoutMs: timeout.right, deliver: deliver !== 'false', perEndpoint: Number(concurrency) },
   })

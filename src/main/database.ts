@@ -13,6 +13,12 @@ export interface DatabaseOptions {
   readonly onStatements?: StatementCounter
   /** knex's and MikroORM's warnings (a lost connection, a deprecation), as structured entries; default: their console lines. */
   readonly logger?: DatabaseLogger
+  /**
+   * true (default): apply pending migrations first. false (`TASKPORT_MIGRATE=false`, migrations run as a release
+   * step by `taskport migrate`): change nothing, and refuse with `SchemaBehind` (the pending migrations) when a
+   * migration is missing; migrations recorded that this version does not know are logged as a warning.
+   */
+  readonly migrate?: boolean
 }
 
 export interface TaskportDatabase {
@@ -25,10 +31,11 @@ export interface TaskportDatabase {
   close(): Promise<void>
 }
 
-/** Opens the database, applying pending migrations first. */
+/** Opens the database, applying pending migrations first (or, with `migrate: false`, checking that none is pending). */
 export const openTaskportDatabase = async (options: DatabaseOptions = {}): Promise<TaskportDatabase> => {
+  const opening = { onStatements: options.onStatements, migrate: options.migrate ?? true, ...(options.logger ? { logger: options.logger } : {}) }
   if (options.databaseUrl) {
-    const db = await openDatabase(options.databaseUrl, { onStatements: options.onStatements, ...(options.logger ? { logger: options.logger } : {}) })
+    const db = await openDatabase(options.databaseUrl, opening)
     return { uow: db.uow, url: options.databaseUrl, embedded: false, ping: db.ping, close: db.close }
   }
   // Loaded only here: a host that brings its own database never loads (or needs) the embedded binaries.
@@ -39,7 +46,7 @@ export const openTaskportDatabase = async (options: DatabaseOptions = {}): Promi
     onLog: options.onLog,
   })
   try {
-    const db = await openDatabase(server.url, { onStatements: options.onStatements, ...(options.logger ? { logger: options.logger } : {}) })
+    const db = await openDatabase(server.url, opening)
     return {
       uow: db.uow,
       url: server.url,

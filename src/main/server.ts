@@ -20,6 +20,7 @@ import { openTaskportDatabase } from './database.js'
 import { connectRedis } from './redis.js'
 import { createWebhookDelivery, webhookUrlGuard, WEBHOOK_USER_AGENT, type WebhookNetworkOptions } from './webhook-delivery.js'
 import { createTaskportApp } from './koa-app.js'
+import { createIdempotencyCleanup } from './idempotency-cleanup.js'
 import { DEV_ISSUER } from '../adapters/auth/dev-keys.js'
 
 export const createLogger = (level: Config['logLevel']): Logger =>
@@ -37,6 +38,8 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
   const db = await openTaskportDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir,
+    // TASKPORT_MIGRATE=false: a schema behind this version rejects here (SchemaBehind), before anything listens.
+    migrate: config.migrate,
     onLog: (line) => logger.debug({ postgres: line }, 'embedded postgres'),
     logger: { warn: (fields, message) => logger.warn(fields, message), error: (fields, message) => logger.error(fields, message) },
   })
@@ -83,6 +86,8 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
   })
   // Delivery starts once the server listens: a process that cannot serve does not deliver either.
   if (config.webhooks.deliver) delivery.start()
+  const cleanup = createIdempotencyCleanup({ uow: db.uow, logger })
+  cleanup.start()
   const address = server.address() as AddressInfo
   const url = `http://${config.host}:${address.port}`
   return {
@@ -93,6 +98,7 @@ export const startServer = async (config: Config, logger: Logger = createLogger(
       server.closeAllConnections?.()
       // The attempts under way finish (at most TASKPORT_WEBHOOK_TIMEOUT) and are recorded before the database closes.
       await delivery.stop()
+      await cleanup.stop()
       await redis?.quit().catch(() => undefined)
       await db.close()
     },

@@ -74,4 +74,20 @@ test('MCP: read-only mode and the browser origins allowed to call /mcp', () => {
   assert.ok(E.isLeft(readOnly) && readOnly.left[0] === 'TASKPORT_MCP_READ_ONLY: must be true or false')
 })
 
+test('TASKPORT_MIGRATE: migrations at start by default, false leaves them to `taskport migrate`, anything else is named', () => {
+  const defaults = decodeConfig({})
+  assert.ok(E.isRight(defaults) && defaults.right.migrate === true)
+  const empty = decodeConfig({ TASKPORT_MIGRATE: '' })
+  assert.ok(E.isRight(empty) && empty.right.migrate === true)
+  for (const [raw, migrate] of [['true', true], ['TRUE', true], ['false', false], ['False', false]] as const) {
+    const set = decodeConfig({ TASKPORT_MIGRATE: raw })
+    assert.ok(E.isRight(set) && set.right.migrate === migrate, raw)
+  }
+  for (const bad of ['no', '0', 'off', 'yes']) {
+    const refused = decodeConfig({ TASKPORT_MIGRATE: bad, PORT: '8080' })
+    assert.ok(E.isLeft(refused), bad)
+    if (E.isLeft(refused)) assert.equal(refused.left, ['TASKPORT_MIGRATE: must be true or false'])
+  }
+})
+
 test.run()

@@ -7,7 +7,7 @@ import type { ApiServer } from './http.js'
 /** The error codes of the contract's table (API.md, "Errors"). */
 const ERROR_CODES = new Set([
   'validation_error', 'domain_rule_violation', 'invalid_transition', 'unauthorized', 'forbidden', 'not_found',
-  'method_not_allowed', 'conflict', 'precondition_failed', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'service_unavailable', 'internal_error',
+  'method_not_allowed', 'conflict', 'precondition_failed', 'payload_too_large', 'unsupported_media_type', 'idempotency_key_reused', 'rate_limited', 'service_unavailable', 'internal_error',
 ])
 
 export interface Answer {

@@ -76,6 +76,8 @@ export const startJwks = async (): Promise<JwksServer> => {
 
 export interface ApiServer {
   readonly base: string
+  /** The server's database (a fresh one per server). */
+  readonly databaseUrl: string
   /** The delivery runner of outgoing webhooks, when the server was started with one. */
   readonly delivery?: DeliveryRunner
   readonly jwks: JwksServer
@@ -87,6 +89,9 @@ export interface ApiServer {
 }
 
 export interface ApiOptions {
+  /** Another server's database and key set (a second instance, or a restart): left alone by `stop()`. */
+  readonly databaseUrl?: string
+  readonly jwks?: JwksServer
   readonly rateLimit?: RateLimitOptions
   readonly logger?: HttpLogger
   /**
@@ -103,8 +108,8 @@ export interface ApiOptions {
 }
 
 export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => {
-  const jwks = await startJwks()
-  const database = await freshDatabase()
+  const jwks = options.jwks ?? (await startJwks())
+  const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await freshDatabase()
   const db = await openDatabase(database.url)
   const cipher = aesGcmCipher(CREDENTIAL_KEY)
   const network = { allowPrivate: options.webhooks?.allowPrivate ?? true, lookup: options.webhooks?.lookup ?? cannedLookup().lookup }
@@ -129,6 +134,7 @@ export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => 
   delivery?.start()
   return {
     base,
+    databaseUrl: database.url,
     ...(delivery ? { delivery } : {}),
     jwks,
     sql: (query, params = []) => db.orm.em.getConnection().execute(query, params),
@@ -154,7 +160,7 @@ export const startApi = async (options: ApiOptions = {}): Promise<ApiServer> => 
       await delivery?.stop()
       await db.close()
       await database.drop()
-      await jwks.stop()
+      if (!options.jwks) await jwks.stop()
     },
   }
 }

@@ -19,6 +19,7 @@ import { webhookRoutes } from './webhook-routes.js'
 import { mcpRoutes, type McpRouteOptions } from './mcp-routes.js'
 import { RAW_TOKEN_PATTERN } from '../../domain/index.js'
 import { isIdText } from './decode.js'
+import { idempotencyKeys } from './idempotency.js'
 
 export interface HttpDeps {
   readonly taskport: Taskport
@@ -124,6 +125,7 @@ export const createHttpApp = (deps: HttpDeps): Koa => {
   app.use(authentication(deps))
   app.use(queryText)
   app.use(jsonBody)
+  app.use(idempotencyKeys(deps.taskport))
   app.use(router.routes())
   app.use(router.allowedMethods())
   return app

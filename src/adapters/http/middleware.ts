@@ -181,10 +181,10 @@ export const queryText = async (ctx: Ctx, next: Next) => {
 /** CORS for browser clients: simple headers on every answer, 204 to preflights. */
 export const cors = (origin: string) => async (ctx: Ctx, next: Next) => {
   ctx.set('Access-Control-Allow-Origin', origin)
-  ctx.set('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset')
+  ctx.set('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Idempotent-Replayed')
   if (ctx.method === 'OPTIONS' && ctx.get('Access-Control-Request-Method')) {
     ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS')
-    ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match, X-Request-Id')
+    ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match, X-Request-Id, Idempotency-Key')
     ctx.set('Access-Control-Max-Age', '600')
     ctx.status = 204
     return

@@ -131,9 +131,16 @@ export const ROUTES: readonly Route[] = [
   },
 ]
 
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+  description: 'Makes a retry safe: the first answer (status and body) is kept 24 hours for the caller and this key, and a repeat of the same method, path and body gets it again ' +
+    'with `Idempotent-Replayed: true`. Answers 5xx, 401 and 429 are not kept. The key with another request: 422 `idempotency_key_reused`; while the first is in flight: 409 with `Retry-After: 1`.',
+}
+
 const REASONS: Record<number, string> = {
   400: 'Validation error, domain rule violation or invalid transition', 401: 'Missing or invalid credentials',
-  403: 'Role too low (on /mcp: an Origin that is not allowed)', 404: 'Not found, or not a member of its project', 409: 'Conflict', 412: 'If-Match version mismatch',
+  403: 'Role too low (on /mcp: an Origin that is not allowed)', 404: 'Not found, or not a member of its project', 409: 'Conflict (or a request with this Idempotency-Key is still in flight: Retry-After: 1)',
+  422: 'The Idempotency-Key was sent with another method, path or body (idempotency_key_reused)', 412: 'If-Match version mismatch',
   415: 'A body whose Content-Type is not application/json (or +json)',
   413: 'Body over the size limit (1 MiB; vendor webhooks 5 MiB)', 429: 'Rate limited: see Retry-After and the RateLimit-* headers', 503: 'Unavailable',
 }
@@ -147,15 +154,17 @@ export const openApiDocument = (): Record<string, unknown> => {
       [String(r.status)]: r.response ? { description: 'Success', content: { 'application/json': { schema: r.response } } } : { description: 'Success' },
       ...(r.alsoStatus && r.response ? { [String(r.alsoStatus)]: { description: 'Success', content: { 'application/json': { schema: r.alsoResponse ?? r.response } } } } : {}),
     }
-    // Every route that reads a JSON body refuses another Content-Type with a 415.
-    const errors = r.body && !r.errors.includes(415) ? [...r.errors, 415] : r.errors
+    // Every route that reads a JSON body refuses another Content-Type with a 415; every change under /api takes an
+    // Idempotency-Key (409 while the first request with it is in flight, 422 for a key sent with another request).
+    const keyed = r.method !== 'get' && r.path.startsWith('/api/')
+    const errors = [...new Set([...r.errors, ...(r.body ? [415] : []), ...(keyed ? [409, 422] : [])])].sort((a, b) => a - b)
     for (const code of [...errors, 500]) responses[String(code)] = { description: REASONS[code] ?? 'Internal error', content: { 'application/json': { schema: ref('Error') } } }
     paths[r.path] ??= {}
     ;(paths[r.path] as Record<string, unknown>)[r.method] = {
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),
       ...(r.public ? { security: [] } : r.apiToken ? { security: [{ apiToken: [] }] } : {}),
-      parameters: [...params, ...query, ...(r.ifMatch ? [{ name: 'If-Match', in: 'header', required: false, schema: str }] : [])],
+      parameters: [...params, ...query, ...(r.ifMatch ? [{ name: 'If-Match', in: 'header', required: false, schema: str }] : []), ...(keyed ? [IDEMPOTENCY_KEY] : [])],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(r.body) } } } } : {}),
       ...(r.content ? { requestBody: { required: true, content: r.content } } : {}),
       responses,

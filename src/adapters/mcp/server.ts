@@ -44,6 +44,7 @@ const result = (answer: ToolAnswer): CallToolResult => {
     content: [{ type: 'text', text: JSON.stringify(json) }],
     structuredContent: json as Record<string, unknown>,
     ...(answer.ok ? {} : { isError: true }),
+    ...(answer.replayed ? { _meta: { 'taskport/idempotent-replayed': true } } : {}),
   }
 }
 

@@ -1,9 +1,11 @@
 // taskport's use cases as MCP tools: one tool per use case of the contract, with the REST adapter's codecs (their
 // JSON Schema is the input schema, and the same decoding validates the arguments), the REST JSON as the result,
 // and the REST error body as a refusal. This module imports the application layer only.
+import { createHash } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import {
+  canonicalJson, IDEMPOTENCY_KEY_PATTERN, problem,
   AssignC, auditFilterOf, ChangeStatusC, CreateTaskC, decode, IdC, ProgressC, QUERY_PARAMS, RejectC, taskFields, taskFilterOf, taskInput,
   UpdateTaskC, auditJson, unstorableJson, memberJson, pageJson, problemOf, projectJson, taskDetailJson, taskJson, toJsonSchema, validationProblem,
   type AppError, type Caller, type ErrorBody, type JsonSchema, type PageRequest, type Param,
@@ -12,7 +14,8 @@ import type { Taskport } from '../../application/taskport.js'
 import { SCHEMAS } from '../../application/wire/schemas.js'
 import type { Issue } from '../../domain/index.js'
 
-export type ToolAnswer = { readonly ok: true; readonly json: unknown } | { readonly ok: false; readonly body: ErrorBody }
+/** A tool's answer; `replayed`: given again for a repeated idempotency_key. */
+export type ToolAnswer = ({ readonly ok: true; readonly json: unknown } | { readonly ok: false; readonly body: ErrorBody }) & { readonly replayed?: boolean }
 
 export interface Tool {
   readonly name: string
@@ -94,7 +97,7 @@ const TaskIdC = t.type({ task_id: IdC })
 
 // ------------------------------------------------------------------------------------------------ the tools
 
-export const TOOLS: readonly Tool[] = [
+const TASK_TOOLS: readonly Tool[] = [
   {
     name: 'whoami', description: 'The caller: worker id, type (human or agent), handle, name, email, platform admin.', readOnly: true, rest: undefined,
     inputSchema: objectSchema({}, []),
@@ -188,3 +191,42 @@ export const TOOLS: readonly Tool[] = [
     }, (p) => pageJson(p, auditJson)),
   },
 ]
+
+// ------------------------------------------------------------------------------------------------ idempotency keys
+
+const KEY_MESSAGE = 'must be 1..255 visible ASCII characters'
+const IDEMPOTENCY_KEY: JsonSchema = {
+  type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$',
+  description: 'Optional, as the REST Idempotency-Key header: a retry with the same key and arguments gets the first answer again and changes nothing (kept 24 h).',
+}
+
+/**
+ * A tool that changes something takes an optional `idempotency_key`, with the REST header's rules: the answer is
+ * kept under the caller's key (the same keys as REST, told apart by the fingerprint) in the transaction of the
+ * change; the key with other arguments is refused (422), and one still being processed is a conflict (409).
+ */
+const withIdempotencyKey = (tool: Tool): Tool => ({
+  ...tool,
+  inputSchema: { ...tool.inputSchema, properties: { ...(tool.inputSchema.properties as object), idempotency_key: IDEMPOTENCY_KEY } },
+  run: async (tp, caller, raw) => {
+    const { idempotency_key: key, ...args } = raw
+    if (key === undefined) return tool.run(tp, caller, args)
+    if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) return invalid([{ path: 'idempotency_key', message: KEY_MESSAGE }])
+    const fingerprint = createHash('sha256').update(`mcp ${tool.name}\n${canonicalJson(args)}`).digest('hex')
+    const outcome = await tp.idempotency.run({ scope: `worker:${caller.worker.id}`, key, fingerprint }, async () => {
+      const answer = await tool.run(tp, caller, args)
+      return { status: answer.ok ? 200 : answer.body.status_code, body: JSON.stringify(answer), headers: {} }
+    })
+    switch (outcome.kind) {
+      case 'processed':
+      case 'replayed':
+        return { ...(JSON.parse(outcome.response.body ?? 'null') as ToolAnswer), ...(outcome.kind === 'replayed' ? { replayed: true } : {}) }
+      case 'in_flight':
+        return { ok: false, body: problem(409, 'conflict', 'A call with this idempotency_key is still being processed; retry in a second').body }
+      case 'reused':
+        return { ok: false, body: problem(422, 'idempotency_key_reused', 'This idempotency_key was sent with another tool or other arguments in the last 24 hours').body }
+    }
+  },
+})
+
+export const TOOLS: readonly Tool[] = TASK_TOOLS.map((tool) => (tool.readOnly ? tool : withIdempotencyKey(tool)))

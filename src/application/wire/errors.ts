@@ -7,7 +7,7 @@ import { describeAppError, type AppError } from '../errors.js'
 export type ErrorCode =
   | 'validation_error' | 'domain_rule_violation' | 'invalid_transition' | 'unauthorized' | 'forbidden' | 'not_found'
   | 'method_not_allowed' | 'conflict' | 'precondition_failed' | 'payload_too_large' | 'unsupported_media_type'
-  | 'rate_limited' | 'service_unavailable' | 'internal_error'
+  | 'idempotency_key_reused' | 'rate_limited' | 'service_unavailable' | 'internal_error'
 
 /** The contract's error body (FR-002). */
 export type ErrorBody = Problem['body']

@@ -16,7 +16,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   Error: {
     type: 'object',
     properties: {
-      error: { type: 'string', enum: ['validation_error', 'domain_rule_violation', 'invalid_transition', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed', 'conflict', 'precondition_failed', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'service_unavailable', 'internal_error'] },
+      error: { type: 'string', enum: ['validation_error', 'domain_rule_violation', 'invalid_transition', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed', 'conflict', 'precondition_failed', 'payload_too_large', 'unsupported_media_type', 'idempotency_key_reused', 'rate_limited', 'service_unavailable', 'internal_error'] },
       detail: str,
       status_code: int,
       errors: { type: 'array', items: obj({ path: str, message: str }) },

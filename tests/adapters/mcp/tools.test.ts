@@ -62,7 +62,28 @@ it('the tools list: 16 tools, each with input and output schemas and annotations
   assert.ok(size < 16 * 1024, `${size} bytes`)
   const create = tools.find((t) => t.name === 'create_task')
   assert.equal(create?.inputSchema.required, ['project_id', 'title'])
-  assert.equal(Object.keys(create?.inputSchema.properties ?? {}).sort(), ['assignee_id', 'description', 'due_date', 'parent_task_id', 'priority', 'project_id', 'story_points', 'tags', 'title'])
+  assert.equal(Object.keys(create?.inputSchema.properties ?? {}).sort(), ['assignee_id', 'description', 'due_date', 'idempotency_key', 'parent_task_id', 'priority', 'project_id', 'story_points', 'tags', 'title'])
+  for (const tool of tools) assert.is('idempotency_key' in (tool.inputSchema.properties ?? {}), tool.annotations?.readOnlyHint !== true, tool.name)
+})
+
+it('idempotency_key: a repeated call gets the first answer again and changes nothing; the key for other arguments is refused', async ({ api, pid, wes }) => {
+  const count = async () => Number((await api.sql(`select count(*) as n from tasks where title = 'Keyed from an agent'`))[0].n)
+  const args = { project_id: pid, title: 'Keyed from an agent', priority: 'high', idempotency_key: 'agent-run-41/step-3' }
+  const first = await wes.callTool({ name: 'create_task', arguments: args }) as { structuredContent: any; _meta?: Record<string, unknown> }
+  assert.is(first._meta?.['taskport/idempotent-replayed'], undefined)
+  const again = await wes.callTool({ name: 'create_task', arguments: { ...args, priority: 'high' } }) as { structuredContent: any; _meta?: Record<string, unknown> }
+  assert.equal(again.structuredContent, first.structuredContent)
+  assert.is(again._meta?.['taskport/idempotent-replayed'], true)
+  assert.is(await count(), 1)
+  const reused = await callTool(wes, 'create_task', { ...args, priority: 'low' })
+  assert.ok(reused.isError)
+  assert.equal([reused.json.error, reused.json.status_code], ['idempotency_key_reused', 422])
+  const bad = await callTool(wes, 'create_task', { ...args, idempotency_key: 'two words' })
+  assert.equal([bad.isError, bad.json.error, bad.json.errors], [true, 'validation_error', [{ path: 'idempotency_key', message: 'must be 1..255 visible ASCII characters' }]])
+  // The same key on REST is another request (another fingerprint): refused, not replayed as a tool answer.
+  const rest = await api.call('POST', `/api/projects/${pid}/tasks`, { as: 'wes', body: { title: 'Keyed from an agent' }, headers: { 'idempotency-key': args.idempotency_key } })
+  assert.is(rest.status, 422)
+  assert.is(await count(), 1)
 })
 
 it('every tool answers what its REST route answers', async ({ api, pid, wes, agentId }) => {

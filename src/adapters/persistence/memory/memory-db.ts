@@ -4,7 +4,7 @@
 import type {
   ApiToken, AuditEntry, DeliveryAttempt, ExternalLink, Integration, Membership, Project, ProjectId, Task, WebhookEndpoint, Worker,
 } from '../../../domain/index.js'
-import type { OutboxEvent, StoredDelivery, WebhookDelivery } from '../../../application/index.js'
+import type { IdempotencyRecord, OutboxEvent, StoredDelivery, WebhookDelivery } from '../../../application/index.js'
 
 /** An outgoing delivery as stored, with the claim that holds it (both null when no runner holds it). */
 export interface EventDeliveryRow extends StoredDelivery {
@@ -30,6 +30,8 @@ export interface Tables {
   readonly webhookEvents: Map<string, OutboxEvent>
   readonly eventDeliveries: Map<string, EventDeliveryRow>
   readonly deliveryAttempts: Map<string, readonly DeliveryAttempt[]>
+  /** Idempotency keys, keyed `${scope} ${key}` (a key has no spaces). */
+  readonly idempotency: Map<string, IdempotencyRecord>
   /** Append-only. */
   readonly audit: AuditEntry[]
 }
@@ -48,6 +50,7 @@ export const emptyTables = (): Tables => ({
   webhookEvents: new Map(),
   eventDeliveries: new Map(),
   deliveryAttempts: new Map(),
+  idempotency: new Map(),
   audit: [],
 })
 
@@ -66,8 +69,23 @@ const copyTables = (t: Tables): Tables => ({
   webhookEvents: new Map(t.webhookEvents),
   eventDeliveries: new Map(t.eventDeliveries),
   deliveryAttempts: new Map(t.deliveryAttempts),
+  idempotency: new Map(t.idempotency),
   audit: [...t.audit],
 })
+
+/** Puts `saved` (a copy made by copyTables) back into `tables` in place: the stores hold references to its maps. */
+const restoreTables = (tables: Tables, saved: Tables): void => {
+  for (const name of Object.keys(saved) as (keyof Tables)[]) {
+    const target = tables[name]
+    const source = saved[name]
+    if (Array.isArray(target)) target.splice(0, target.length, ...(source as AuditEntry[]))
+    else {
+      const map = target as Map<unknown, unknown>
+      map.clear()
+      for (const [k, v] of source as Map<unknown, unknown>) map.set(k, v)
+    }
+  }
+}
 
 export interface Sequences {
   next(name: 'project' | 'worker' | 'task' | 'link' | 'audit'): number
@@ -97,6 +115,23 @@ export class MemoryDb {
     const next = this.queue.then(run, run)
     this.queue = next.catch(() => undefined)
     return next
+  }
+
+  /**
+   * A savepoint inside a running transaction: `work` runs on the transaction's own tables, which are put back
+   * as they were when `commit` refuses its result or it throws.
+   */
+  async savepoint<T>(tables: Tables, work: (tables: Tables) => Promise<T>, commit: (result: T) => boolean): Promise<T> {
+    const saved = copyTables(tables)
+    let result: T
+    try {
+      result = await work(tables)
+    } catch (error) {
+      restoreTables(tables, saved)
+      throw error
+    }
+    if (!commit(result)) restoreTables(tables, saved)
+    return result
   }
 
   /** A read-only look at the committed state (for tests and diagnostics). */

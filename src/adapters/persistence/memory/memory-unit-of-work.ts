@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Stores, TaskDetailRecord, UnitOfWork } from '../../../application/index.js'
 import type { MemoryDb, Tables } from './memory-db.js'
@@ -10,6 +11,7 @@ import { memoryIntegrationStore } from './memory-integration-store.js'
 import { memoryTokenStore } from './memory-token-store.js'
 import { dropProjectWebhooks, forgetWebhookCreator, memoryWebhookStore } from './memory-webhook-store.js'
 import { memoryWorkerStore } from './memory-worker-store.js'
+import { memoryIdempotencyStore } from './memory-idempotency-store.js'
 
 export const memoryStores = (db: MemoryDb, tables: Tables): Stores => {
   const stores = storesOf(db, tables)
@@ -48,6 +50,7 @@ const storesOf = (db: MemoryDb, tables: Tables): BaseStores => ({
   integrations: memoryIntegrationStore(tables),
   audit: memoryAuditLog(tables, db.sequences),
   webhooks: memoryWebhookStore(tables),
+  idempotency: memoryIdempotencyStore(tables),
 })
 
 /** A store whose delete also does what the webhook tables' foreign keys do on PostgreSQL (CASCADE, SET NULL). */
@@ -59,7 +62,30 @@ const withWebhookCascade = <S extends { delete(id: number): Promise<void> }>(sto
   },
 })
 
-/** Serializable transactions: one at a time, committed on Right, rolled back on Left or on a throw. */
-export const memoryUnitOfWork = (db: MemoryDb): UnitOfWork => ({
-  run: (work) => db.transaction((tables) => work(memoryStores(db, tables)), E.isRight),
-})
+/** The transaction a run's work is in; `open` turns false when it ends (an async task it started may outlive it). */
+interface Joined {
+  readonly tables: Tables
+  open: boolean
+}
+
+/**
+ * Serializable transactions: one at a time, committed on Right, rolled back on Left or on a throw. A run inside
+ * a run's work joins it as a savepoint (it cannot wait for the queue: the outer run holds it).
+ */
+export const memoryUnitOfWork = (db: MemoryDb): UnitOfWork => {
+  const joined = new AsyncLocalStorage<Joined>()
+  return {
+    run: (work) => {
+      const outer = joined.getStore()
+      if (outer?.open) return db.savepoint(outer.tables, (tables) => work(memoryStores(db, tables)), E.isRight)
+      return db.transaction(async (tables) => {
+        const context: Joined = { tables, open: true }
+        try {
+          return await joined.run(context, () => work(memoryStores(db, tables)))
+        } finally {
+          context.open = false
+        }
+      }, E.isRight)
+    },
+  }
+}

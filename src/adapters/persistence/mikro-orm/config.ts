@@ -6,6 +6,7 @@ import { ENTITY_SCHEMAS } from './schema.js'
 import { Migration20261123042926 } from './migrations/Migration20261123042926.js'
 import { Migration20261123111850 } from './migrations/Migration20261123111850.js'
 import { Migration20261202044444 } from './migrations/Migration20261202044444.js'
+import { Migration20261202130000 } from './migrations/Migration20261202130000.js'
 
 /** In order; give them to your own MikroORM's `migrations.migrationsList` to run taskport's with yours. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,6 +15,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123111850', class: Migration20261123111850 },
   // Outgoing webhooks: endpoints, events, deliveries with their claim lease, attempts.
   { name: 'Migration20261202044444', class: Migration20261202044444 },
+  // Idempotency keys.
+  { name: 'Migration20261202130000', class: Migration20261202130000 },
 ]
 
 /** How long opening one PostgreSQL connection may take. */

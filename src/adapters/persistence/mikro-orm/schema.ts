@@ -300,8 +300,26 @@ export const AuditEntrySchema = new EntitySchema<Row>({
   ],
 })
 
+/**
+ * Idempotency-Key: a request's answer under its caller's key, written in the transaction of its change, kept
+ * 24 hours (the index serves the cleanup). The answer is sealed when the instance has a credential key.
+ */
+export const IdempotencyKeySchema = new EntitySchema<Row>({
+  name: 'IdempotencyKey',
+  tableName: 'idempotency_keys',
+  properties: {
+    scope: { ...text, primary: true },
+    key: { ...text, primary: true },
+    fingerprint: text,
+    response: text,
+    sealed: { type: 'boolean' },
+    createdAt: { ...timestamp, fieldName: 'created_at' },
+  },
+  indexes: [{ name: 'idempotency_keys_created_at_index', properties: ['createdAt'] }],
+})
+
 /** taskport's entity mappings, for your own MikroORM's `entities`. */
 export const ENTITY_SCHEMAS: EntitySchema[] = [
   WorkerSchema, ProjectSchema, MembershipSchema, TaskSchema, ExternalLinkSchema, ApiTokenSchema, IntegrationSchema, WebhookDeliverySchema, AuditEntrySchema,
-  WebhookEndpointSchema, WebhookEventSchema, WebhookEventDeliverySchema, WebhookEventAttemptSchema,
+  WebhookEndpointSchema, WebhookEventSchema, WebhookEventDeliverySchema, WebhookEventAttemptSchema, IdempotencyKeySchema,
 ]

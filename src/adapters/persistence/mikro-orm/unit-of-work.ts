@@ -1,5 +1,7 @@
 // The unit of work on PostgreSQL: each run gets a connection of the pool and one transaction; a Left result or
-// an exception rolls it back. A read gets a connection and no transaction.
+// an exception rolls it back. A read gets a connection and no transaction. A run (or read) inside a run's work
+// joins its transaction, as a savepoint.
+import { AsyncLocalStorage } from 'node:async_hooks'
 import * as E from 'fp-ts/lib/Either.js'
 import type { MikroORM } from '@mikro-orm/postgresql'
 import { StoreUnavailable, type Stores, type UnitOfWork } from '../../../application/index.js'
@@ -13,6 +15,7 @@ import { pgIntegrationStore } from './integration-store.js'
 import { pgTokenStore } from './token-store.js'
 import { pgWebhookStore } from './webhook-store.js'
 import { pgWorkerStore } from './worker-store.js'
+import { pgIdempotencyStore } from './idempotency-store.js'
 
 export const pgStores = (sql: Sql): Stores => ({
   projects: pgProjectStore(sql),
@@ -24,6 +27,7 @@ export const pgStores = (sql: Sql): Stores => ({
   integrations: pgIntegrationStore(sql),
   audit: pgAuditLog(sql),
   webhooks: pgWebhookStore(sql),
+  idempotency: pgIdempotencyStore(sql),
 })
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300'])
@@ -90,23 +94,61 @@ export const mikroOrmUnitOfWork = (orm: MikroORM, onStatements?: StatementCounte
     }
   }
 
+  const joined = new AsyncLocalStorage<Joined>()
+
   return {
-    run: (work) =>
-      withConnection(async (connection, sql) => {
+    run: (work) => {
+      const outer = joined.getStore()
+      if (outer?.open) return savepoint(outer, work)
+      return withConnection(async (connection, sql) => {
         await connection.query({ text: 'begin' })
+        const context: Joined = { connection, sql, savepoints: 0, open: true }
         let result
         try {
-          result = await work(pgStores(sql))
+          result = await joined.run(context, () => work(pgStores(sql)))
         } catch (error) {
+          context.open = false
           await rollback(connection)
           throw error
         }
+        context.open = false
         if (E.isLeft(result)) await rollback(connection)
         else await connection.query({ text: 'commit' })
         return result
-      }),
-    read: (work) => withConnection((_connection, sql) => work(pgStores(sql))),
+      })
+    },
+    read: (work) => {
+      const outer = joined.getStore()
+      return outer?.open ? work(pgStores(outer.sql)) : withConnection((_connection, sql) => work(pgStores(sql)))
+    },
   }
+}
+
+/**
+ * The transaction a run's work is in. `open` turns false when it ends: an async task the work started (a timer,
+ * a notification) keeps the context and must not use a finished transaction; its runs open their own.
+ */
+interface Joined {
+  readonly connection: PooledConnection
+  readonly sql: Sql
+  savepoints: number
+  open: boolean
+}
+
+/** A run inside a run: its work in a savepoint of the outer transaction, rolled back alone on Left or a throw. */
+const savepoint = async <L, A>(outer: Joined, work: (stores: Stores) => Promise<E.Either<L, A>>): Promise<E.Either<L, A>> => {
+  const name = `taskport_${(outer.savepoints += 1)}`
+  await outer.connection.query({ text: `savepoint ${name}` })
+  let result
+  try {
+    result = await work(pgStores(outer.sql))
+  } catch (error) {
+    // On a dead connection this fails too; the work's own error is the one to report.
+    await outer.connection.query({ text: `rollback to savepoint ${name}` }).catch(() => undefined)
+    throw error
+  }
+  await outer.connection.query({ text: E.isLeft(result) ? `rollback to savepoint ${name}` : `release savepoint ${name}` })
+  return result
 }
 
 /** A failed rollback means a broken connection: the pool must not hand it out again. */
