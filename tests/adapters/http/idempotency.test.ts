@@ -1,6 +1,7 @@
 // Idempotency-Key over HTTP (the contract's section of that name), on a real server and PostgreSQL: a repeat
 // gets the first answer again with `Idempotent-Replayed: true` and changes nothing; the key with another
 // request is a 422; while the first is in flight a 409 with `Retry-After: 1`; answers are kept per caller.
+import { createHmac, randomUUID } from 'node:crypto'
 import { MikroORM } from '@mikro-orm/postgresql'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -127,6 +128,31 @@ it('a new API token: the repeat shows the same token, which is sealed at rest, n
   assert.equal(replayed.body, pushed.body)
   const next = await push('sync-2')
   assert.equal([next.status, next.body.created], [200, false])
+})
+
+it('a vendor webhook with a key: scoped to its integration, replayed even under a new delivery id; unsigned is 401 and not kept', async ({ api, pid }) => {
+  const created = await api.call('POST', `/api/projects/${pid}/integrations`, { as: 'cora', body: { type: 'github', access_token: 'ghp_x', settings: { owner: 'acme', repo: 'keys' } } })
+  assert.is(created.status, 201, JSON.stringify(created.body))
+  const { id, webhook_secret: secret } = created.body
+  const payload = JSON.stringify({
+    action: 'opened', repository: { full_name: 'acme/keys' },
+    issue: { number: 5, title: 'Issue 5', body: null, state: 'open', state_reason: null, labels: [], html_url: 'https://github.com/acme/keys/issues/5', updated_at: new Date().toISOString(), assignee: null },
+  })
+  const send = (raw: string, key: string, signed = true) => api.call('POST', `/api/integrations/${id}/webhook`, {
+    raw,
+    headers: keyed(key, {
+      'x-github-event': 'issues', 'x-github-delivery': randomUUID(),
+      ...(signed ? { 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}` } : {}),
+    }),
+  })
+  expectError(await send(payload, 'gh-1', false), 401, 'unauthorized')
+  const first = await send(payload, 'gh-1')
+  assert.equal([first.status, first.body.created, first.headers.get('idempotent-replayed')], [200, true, null])
+  const again = await send(payload, 'gh-1')
+  assert.is(again.headers.get('idempotent-replayed'), 'true')
+  assert.equal(again.body, first.body)
+  expectError(await send(`${payload} `.replace('Issue 5', 'Issue five'), 'gh-1'), 422, 'idempotency_key_reused')
+  assert.is(await count(api, `select count(*) as n from tasks where title = 'Issue 5'`), 1)
 })
 
 it('a key that is not 1..255 visible ASCII characters: 400, nothing written', async ({ api, pid }) => {
