@@ -63,12 +63,18 @@ const open = (deps: Pick<Deps, 'cipher'>, record: IdempotencyRecord): Idempotent
 export const idempotent = (deps: Pick<Deps, 'uow' | 'clock' | 'cipher' | 'eventNotifier'>) =>
   async (request: IdempotentRequest, process: () => Promise<IdempotentResponse>): Promise<IdempotentOutcome> => {
     const result = await deps.uow.run(async (stores): Promise<E.Either<never, IdempotentOutcome>> => {
-      if (!(await stores.idempotency.hold(request.scope, request.key))) return E.right({ kind: 'in_flight' })
       const now = deps.clock.now()
-      const found = await stores.idempotency.find(request.scope, request.key)
-      if (found && now.getTime() - found.createdAt.getTime() < IDEMPOTENCY_RETENTION_MS) {
-        return E.right(found.fingerprint === request.fingerprint ? { kind: 'replayed', response: open(deps, found) } : { kind: 'reused' })
+      const answered = async (): Promise<IdempotentOutcome | undefined> => {
+        const found = await stores.idempotency.find(request.scope, request.key)
+        if (!found || now.getTime() - found.createdAt.getTime() >= IDEMPOTENCY_RETENTION_MS) return undefined
+        return found.fingerprint === request.fingerprint ? { kind: 'replayed', response: open(deps, found) } : { kind: 'reused' }
       }
+      const held = await stores.idempotency.hold(request.scope, request.key)
+      // Looked up once the lock was asked for (so that a first request committed in between is seen). A key already
+      // answered is replayed even when another repeat holds its lock: concurrent repeats do not hold each other up.
+      const found = await answered()
+      if (found) return E.right(found)
+      if (!held) return E.right({ kind: 'in_flight' })
       const response = await process()
       const stored = isStorable(response.status)
       if (stored) await stores.idempotency.save({ ...request, ...seal(deps, response), createdAt: now })

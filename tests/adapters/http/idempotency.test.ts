@@ -192,6 +192,17 @@ it('while the first request with the key is in flight: 409 conflict with Retry-A
   }
   const res = await api.call('POST', `/api/projects/${pid}/tasks`, { as: 'cora', body: { title: 'Waiting' }, headers: keyed('in-flight') })
   assert.is(res.status, 201)
+  // Once answered, a repeat is replayed even while another repeat holds the key: repeats do not hold each other up.
+  const orm2 = await MikroORM.init(mikroOrmOptions(api.databaseUrl))
+  const trx2 = await orm2.em.getKnex().transaction()
+  try {
+    await trx2.raw('select pg_advisory_xact_lock(?, ?)', idempotencyLockKeys(`worker:${cora}`, 'in-flight'))
+    const again = await api.call('POST', `/api/projects/${pid}/tasks`, { as: 'cora', body: { title: 'Waiting' }, headers: keyed('in-flight') })
+    assert.equal([again.status, again.headers.get('idempotent-replayed'), again.body.id], [201, 'true', res.body.id])
+  } finally {
+    await trx2.rollback()
+    await orm2.close(true)
+  }
 })
 
 it('kept across restarts: a new server on the same database replays', async ({ api, pid }) => {
