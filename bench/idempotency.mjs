@@ -14,7 +14,7 @@ import pg from 'pg'
 import { startEmbeddedPostgres } from '../dist/adapters/persistence/embedded/embedded-postgres.js'
 import { openDatabase } from '../dist/adapters/persistence/mikro-orm/index.js'
 import { createIdempotencyCleanup } from '../dist/main/idempotency-cleanup.js'
-import { cannon as load, json, mean, startTaskport, writeBlock } from './lib.mjs'
+import { cannon as load, interleaved, json, startTaskport, writeBlock } from './lib.mjs'
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50)
 const DURATION = Number(process.env.DURATION ?? 10)
@@ -44,13 +44,7 @@ try {
     },
     { name: 'create task, one key (replays)', opts: { ...create, headers: { ...headers, 'idempotency-key': 'the-same-key' } } },
   ]
-  for (const t of targets) await cannon({ ...t.opts, duration: 2 })
-  const runs = targets.map(() => [])
-  for (let round = 0; round < ROUNDS; round += 1) for (const [i, t] of targets.entries()) runs[i].push(await cannon(t.opts))
-  results.write = targets.map((t, i) => ({
-    name: t.name, rps: mean(runs[i].map((r) => r.requests.average)), p99: mean(runs[i].map((r) => r.latency.p99)),
-    non2xx: runs[i].reduce((n, r) => n + r.non2xx + r.errors, 0),
-  }))
+  results.write = await interleaved(targets, cannon, ROUNDS)
   results.keys = Number((await sql.query('select count(*)::int as n from idempotency_keys')).rows[0].n)
   await server.stop()
   server = undefined

@@ -57,3 +57,18 @@ export const writeBlock = (name, heading, lines) => {
   const block = `${start}\n${lines.join('\n')}\n${end}`
   writeFileSync(doc, text.includes(start) ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${text.trimEnd()}\n\n## ${heading}\n\n${block}\n`)
 }
+
+/**
+ * Warms each target up, then measures them in `rounds` interleaved rounds (A B C A B C) with `run(opts)`: per
+ * target, the mean req/s and p99 latency, and the non-2xx answers and errors of all rounds.
+ */
+export const interleaved = async (targets, run, rounds, warmupSeconds = 2) => {
+  for (const t of targets) await run({ ...t.opts, duration: warmupSeconds })
+  const runs = targets.map(() => [])
+  for (let round = 0; round < rounds; round += 1) for (const [i, t] of targets.entries()) runs[i].push(await run(t.opts))
+  return targets.map((t, i) => ({
+    name: t.name, rps: mean(runs[i].map((r) => r.requests.average)), p99: mean(runs[i].map((r) => r.latency.p99)),
+    non2xx: runs[i].reduce((n, r) => n + r.non2xx + r.errors, 0),
+  }))
+}
+

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { startEmbeddedPostgres } from '../dist/adapters/persistence/embedded/embedded-postgres.js'
-import { cannon as load, json, mean, pct, startTaskport, writeBlock } from './lib.mjs'
+import { cannon as load, interleaved, json, pct, startTaskport, writeBlock } from './lib.mjs'
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50)
 const DURATION = Number(process.env.DURATION ?? 10)
@@ -70,13 +70,7 @@ try {
     { name: 'create task, 1 subscribed endpoint', opts: { url: api(`/api/projects/${hooked.id}/tasks`), method: 'POST', headers: auth, body: JSON.stringify({ title: 'bench' }) } },
     { name: 'GET /api/tasks/{id}', opts: { url: api(`/api/tasks/${someTask.id}`), headers: auth } },
   ]
-  for (const t of targets) await cannon({ ...t.opts, duration: 2 })
-  const runs = targets.map(() => [])
-  for (let round = 0; round < ROUNDS; round += 1) for (const [i, t] of targets.entries()) runs[i].push(await cannon(t.opts))
-  results.write = targets.map((t, i) => ({
-    name: t.name, rps: mean(runs[i].map((r) => r.requests.average)), p99: mean(runs[i].map((r) => r.latency.p99)),
-    non2xx: runs[i].reduce((n, r) => n + r.non2xx + r.errors, 0),
-  }))
+  results.write = await interleaved(targets, cannon, ROUNDS)
   const queued = Number((await sql.query("select count(*)::int as n from webhook_event_deliveries where status = 'pending'")).rows[0].n)
   await server.stop()
 

@@ -59,9 +59,7 @@ export type {
 } from './application/ports/webhook-store.port.js'
 export type { WorkerReader, WorkerWriter } from './application/ports/worker-store.port.js'
 export type { IdempotencyRecord, IdempotencyStore, IdempotentResponse } from './application/ports/idempotency-store.port.js'
-export {
-  canonicalJson, IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_RETENTION_MS, isStorable, type IdempotentOutcome, type IdempotentRequest,
-} from './application/idempotency/idempotent.js'
+export { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_RETENTION_MS, type IdempotentOutcome, type IdempotentRequest } from './application/idempotency/idempotent.js'
 export { createIdempotencyCleanup, type IdempotencyCleanup, type IdempotencyCleanupOptions } from './main/idempotency-cleanup.js'
 
 // --- Domain: entities and rules, pure (docs/testing-domain-rules.md) --------------------------------------

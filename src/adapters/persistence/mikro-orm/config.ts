@@ -39,7 +39,6 @@ export const databaseLogging = (logger: DatabaseLogger): Partial<Options> => ({
   colors: false,
   logger: (message: string) => logger.warn({ source: 'mikro-orm' }, plain(message)),
   driverOptions: {
-    connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
     log: {
       warn: (message: unknown) => logger.warn({ source: 'knex' }, plain(message)),
       error: (message: unknown) => logger.error({ source: 'knex' }, plain(message)),
@@ -49,8 +48,10 @@ export const databaseLogging = (logger: DatabaseLogger): Partial<Options> => ({
   },
 })
 
-export const mikroOrmOptions = (clientUrl: string, overrides: Partial<Options> = {}): Options =>
-  defineConfig({
+/** taskport's options with `overrides` on top; `driverOptions` are merged, so that the connection timeout stays unless overridden. */
+export const mikroOrmOptions = (clientUrl: string, overrides: Partial<Options> = {}): Options => {
+  const { driverOptions, ...others } = overrides
+  return defineConfig({
     clientUrl,
     entities: ENTITY_SCHEMAS,
     extensions: [Migrator],
@@ -69,6 +70,7 @@ export const mikroOrmOptions = (clientUrl: string, overrides: Partial<Options> =
     // most ACQUIRE_TIMEOUT_MS for a connection of the pool (knex's default is 60 s). Either failure is a 503
     // with Retry-After (tests/adapters/http/faults.test.ts).
     pool: { min: 0, max: 10, acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS },
-    driverOptions: { connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS } },
-    ...overrides,
+    ...others,
+    driverOptions: { ...driverOptions, connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...driverOptions?.connection } },
   })
+}
